@@ -1,0 +1,235 @@
+import datetime
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+EVENT_TYPES = [
+    ("object", "ObjectEvent"),
+    ("aggregation", "AggregationEvent"),
+    ("transaction", "TransactionEvent"),
+    ("transformation", "TransformationEvent"),
+]
+ACTIONS = [("ADD", "Add"), ("OBSERVE", "Observe"), ("DELETE", "Delete")]
+
+# Columns a bulk insert of aggregation events fills.
+_AGGREGATION_INSERT = """
+    INSERT INTO trace_event (event_type, action, biz_step, disposition, event_time, event_tz, read_point,
+                             device, scope, parent_code_id, epc_ids, quantity, company_id, user_id,
+                             create_date, create_uid, write_date, write_uid)
+    SELECT 'aggregation', %(action)s, %(biz_step)s, %(disposition)s, %(time)s, %(tz)s, %(read_point)s,
+           %(device)s, 'codes', parent_id, array_agg(child_id ORDER BY child_id), count(*),
+           min(c.company_id), %(uid)s, %(time)s, %(uid)s, %(time)s, %(uid)s
+      FROM {table} t JOIN trace_code c ON c.id = t.child_id
+     GROUP BY parent_id
+"""
+
+
+class TraceEvent(models.Model):
+    """The append-only ledger of what happened to codes, in EPCIS 2.0 terms.
+
+    An event names the codes it touched directly in ``epc_ids`` (EPCIS ``epcList`` /
+    ``childEPCs``, a PostgreSQL int[] with a GIN index) and a container in ``parent_code_id``
+    (``parentID``); what is inside a moved container is not repeated, the hierarchy says it.
+    Batch-wide events (manual commissioning of a whole batch) carry ``scope='batch'``.
+    """
+
+    _name = "trace.event"
+    _description = "Trace Event"
+    _order = "event_time desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    event_type = fields.Selection(EVENT_TYPES, required=True, readonly=True)
+    action = fields.Selection(ACTIONS, required=True, readonly=True)
+    biz_step = fields.Char(string="Business Step", readonly=True, help="CBV 2.0 business step.")
+    disposition = fields.Char(readonly=True, help="CBV 2.0 disposition.")
+    event_time = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
+    event_tz = fields.Char(string="Time Zone Offset", readonly=True, default="+00:00")
+    read_point = fields.Char(readonly=True)
+    biz_location = fields.Char(string="Business Location", readonly=True)
+    line_id = fields.Many2one("trace.production.line", readonly=True, check_company=True)
+    location_id = fields.Many2one("stock.location", readonly=True, check_company=True)
+    device = fields.Char(readonly=True)
+    scope = fields.Selection(
+        [("codes", "Listed codes"), ("batch", "Whole batch")], required=True, default="codes", readonly=True
+    )
+    level = fields.Selection(
+        [("unit", "Unit"), ("case", "Case"), ("pallet", "Pallet")],
+        readonly=True,
+        help="For batch-wide events: the level of the codes concerned.",
+    )
+    batch_id = fields.Many2one("trace.batch", readonly=True, index="btree_not_null", check_company=True)
+    parent_code_id = fields.Many2one("trace.code", string="Parent", readonly=True, index="btree_not_null")
+    code_ids = fields.Many2many("trace.code", compute="_compute_code_ids", string="Codes")
+    quantity = fields.Integer(readonly=True)
+    source_list = fields.Json(readonly=True)
+    destination_list = fields.Json(readonly=True)
+    biz_transaction_list = fields.Json(readonly=True)
+    ilmd = fields.Json(string="Lot Master Data", readonly=True)
+    key = fields.Char(string="Idempotency Key", readonly=True, index="btree_not_null", copy=False)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda s: s.env.company)
+    user_id = fields.Many2one("res.users", readonly=True, default=lambda s: s.env.user)
+    epcis_json = fields.Text(compute="_compute_epcis", string="EPCIS 2.0")
+    event_hash = fields.Char(compute="_compute_epcis", string="Event Hash")
+
+    _sql_constraints = [("key_uniq", "unique(key)", "This event was recorded already.")]
+
+    def init(self):
+        cr = self.env.cr
+        cr.execute("ALTER TABLE trace_event ADD COLUMN IF NOT EXISTS epc_ids int[] DEFAULT '{}'")
+        cr.execute("CREATE INDEX IF NOT EXISTS trace_event_epc_ids_gin ON trace_event USING gin (epc_ids)")
+
+    @api.depends("event_type", "biz_step", "action")
+    def _compute_name(self):
+        types = dict(EVENT_TYPES)
+        for event in self:
+            event.name = "%s %s %s" % (types.get(event.event_type, ""), event.action or "", event.biz_step or "")
+
+    def _epc_ids(self):
+        """``{event_id: [code ids]}`` read from the int[] column."""
+        if not self.ids:
+            return {}
+        self.env.cr.execute("SELECT id, epc_ids FROM trace_event WHERE id = ANY(%s)", [self.ids])
+        return dict(self.env.cr.fetchall())
+
+    def _compute_code_ids(self):
+        epcs = self._epc_ids()
+        for event in self:
+            event.code_ids = [(6, 0, (epcs.get(event.id) or [])[:200])]
+
+    # append-only ------------------------------------------------------------------------------
+
+    def write(self, vals):
+        raise UserError(_("Trace events are append-only: record a new event instead."))
+
+    def unlink(self):
+        raise UserError(_("Trace events are append-only and cannot be deleted."))
+
+    @api.model
+    def _record(self, vals, epc_ids=None):
+        """Append one event; ``epc_ids`` are the codes it names directly."""
+        event = self.create(vals)
+        if epc_ids:
+            self.env.cr.execute("UPDATE trace_event SET epc_ids = %s WHERE id = %s", [list(epc_ids), event.id])
+        return event
+
+    @api.model
+    def _record_aggregations(self, table, *, action, biz_step, read_point=None, device=None, time=None):
+        """Append one AggregationEvent per parent of the ``(parent_id, child_id)`` rows of ``table``."""
+        disposition = "in_progress" if action == "ADD" else None
+        self.env.cr.execute(
+            _AGGREGATION_INSERT.format(table=table),
+            {
+                "action": action,
+                "biz_step": biz_step,
+                "disposition": disposition,
+                "time": time or fields.Datetime.now(),
+                "tz": self._tz_offset(),
+                "read_point": read_point,
+                "device": device,
+                "uid": self.env.uid,
+            },
+        )
+        return self.env.cr.rowcount
+
+    @api.model
+    def _tz_offset(self):
+        """The user's UTC offset as EPCIS writes it (+08:00)."""
+        now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        offset = now.strftime("%z") or "+0000"
+        return "%s:%s" % (offset[:3], offset[3:])
+
+    # EPCIS -------------------------------------------------------------------------------------
+
+    def _epcs(self):
+        """EPC URIs of the codes this event names (a whole batch for batch-wide events)."""
+        self.ensure_one()
+        from tracekit import epcis
+
+        Code = self.env["trace.code"]
+        if self.scope == "batch":
+            codes = Code.search([("batch_id", "=", self.batch_id.id), ("level", "=", self.level or "unit")])
+        else:
+            codes = Code.browse(self._epc_ids().get(self.id) or [])
+        return [self._code_uri(code, epcis) for code in codes]
+
+    @staticmethod
+    def _code_uri(code, epcis):
+        if code.gtin:
+            return epcis.sgtin_uri(code.gtin, code.name)
+        return epcis.sscc_uri(code.name)
+
+    def _to_epcis(self):
+        """This event as a tracekit EPCIS 2.0 event."""
+        self.ensure_one()
+        from tracekit import epcis
+
+        common = {
+            "event_time": self.event_time.replace(tzinfo=datetime.timezone.utc),
+            "event_time_zone_offset": self.event_tz or "+00:00",
+            "action": self.action,
+            "biz_step": self.biz_step or None,
+            "disposition": self.disposition or None,
+            "read_point": self.read_point or None,
+            "biz_location": self.biz_location or None,
+            "biz_transactions": tuple(tuple(t) for t in (self.biz_transaction_list or [])),
+            "sources": tuple(tuple(s) for s in (self.source_list or [])),
+            "destinations": tuple(tuple(d) for d in (self.destination_list or [])),
+        }
+        if self.event_type == "aggregation":
+            return epcis.AggregationEvent(
+                parent_id=self._code_uri(self.parent_code_id, epcis), child_epcs=tuple(self._epcs()), **common
+            )
+        return epcis.ObjectEvent(epc_list=tuple(self._epcs()), ilmd=self.ilmd or None, **common)
+
+    def _epcis_document(self):
+        from tracekit import epcis
+
+        events = []
+        for event in self:
+            data = epcis.to_jsonld(event._to_epcis())
+            data["eventID"] = epcis.event_hash(data)
+            events.append(data)
+        return epcis.document(events, sender=self.env.company.name)
+
+    @api.depends("event_type", "action")
+    def _compute_epcis(self):
+        for event in self:
+            if len(event._epc_ids().get(event.id) or []) > 1000 or event.scope == "batch" and event.quantity > 1000:
+                event.epcis_json = _("Too large to show here: export the event instead.")
+                event.event_hash = False
+                continue
+            data = event._epcis_document()["epcisBody"]["eventList"][0]
+            event.epcis_json = json.dumps(data, indent=2, ensure_ascii=False)
+            event.event_hash = data["eventID"]
+
+    def action_export_epcis(self):
+        """Download the selected events as an EPCIS 2.0 JSON-LD document."""
+        document = self._epcis_document()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "epcis-events.jsonld",
+                "raw": json.dumps(document, ensure_ascii=False, indent=1).encode(),
+                "mimetype": "application/ld+json",
+            }
+        )
+        return {"type": "ir.actions.act_url", "url": "/web/content/%s?download=true" % attachment.id, "target": "self"}
+
+    def _trace_data(self):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "type": self.event_type,
+            "action": self.action,
+            "biz_step": self.biz_step,
+            "disposition": self.disposition,
+            "time": fields.Datetime.to_string(self.event_time),
+            "tz": self.event_tz,
+            "read_point": self.read_point,
+            "line": self.line_id.display_name if self.line_id else None,
+            "parent": self.parent_code_id.name if self.parent_code_id else None,
+            "quantity": self.quantity,
+            "user": self.user_id.name,
+            "device": self.device,
+        }
