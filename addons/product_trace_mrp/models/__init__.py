@@ -1,0 +1,2 @@
+from . import trace_batch
+from . import mrp_production

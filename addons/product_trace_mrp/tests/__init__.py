@@ -1,0 +1,1 @@
+from . import test_batch_from_production
