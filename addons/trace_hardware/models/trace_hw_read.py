@@ -1,0 +1,250 @@
+import json
+from datetime import timedelta
+
+from psycopg2.extras import execute_values
+
+from tracekit import gs1
+from tracekit.errors import TraceKitError
+
+from odoo import _, api, fields, models
+
+LEVEL_RANK = {"unit": 1, "case": 2, "pallet": 3}
+# a read for a code not known yet is retried this many times (about an hour) before it becomes an exception
+MAX_ATTEMPTS = 12
+RETRY_MINUTES = 5
+
+
+class TraceHwRead(models.Model):
+    """One read sent by a line proxy, with what became of it. Also the ledger of event ids that
+    makes a re-sent event a duplicate."""
+
+    _name = "trace.hw.read"
+    _description = "Line Read"
+    _order = "id desc"
+    _rec_name = "code"
+
+    event_id = fields.Char(required=True, readonly=True)
+    station_id = fields.Many2one("trace.hw.station", required=True, readonly=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    batch_id = fields.Many2one("trace.batch", readonly=True, index="btree_not_null")
+    device = fields.Char(readonly=True)
+    seq = fields.Integer(readonly=True)
+    read_time = fields.Datetime(readonly=True)
+    type = fields.Selection(
+        [("commission", "Commission"), ("aggregate", "Aggregate"), ("scan", "Scan"), ("reject", "Reject")],
+        required=True,
+        readonly=True,
+    )
+    code = fields.Char(readonly=True)
+    children = fields.Json(readonly=True)
+    reason = fields.Char(readonly=True)
+    status = fields.Selection(
+        [("ok", "OK"), ("duplicate", "Duplicate"), ("error", "Error"), ("parked", "Waiting for the code"),
+         ("exception", "Exception")],
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    error = fields.Char(readonly=True)
+    message = fields.Char(readonly=True)
+    attempts = fields.Integer(readonly=True, default=1)
+    next_retry = fields.Datetime(readonly=True)
+
+    _sql_constraints = [("event_id_uniq", "unique(event_id)", "This read was received already.")]
+
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _key(self, text):
+        """The registry key (serial or SSCC) a scanned text names, or None when it cannot be read."""
+        try:
+            data = gs1.parse_scan(text)
+        except TraceKitError:
+            return None
+        return data.sscc or data.serial
+
+    @api.model
+    def _fetch(self, station, keys):
+        if not keys:
+            return {}
+        self.env["trace.code"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT name, id, state, batch_id, level, parent_id FROM trace_code
+             WHERE name = ANY(%s) AND company_id = %s
+            """,
+            [list(keys), station.company_id.id],
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _process(self, station, events, retry=None):
+        """Turn reads into activations and packing; return one result per event, in order.
+
+        ``retry`` maps event ids to the parked read rows being retried (their rows are updated
+        instead of inserted).
+        """
+        retry = retry or {}
+        results = {}
+        ids = [event["id"] for event in events]
+        if not retry:
+            self.env.cr.execute(
+                "SELECT event_id, status, error, message FROM trace_hw_read WHERE event_id = ANY(%s)", [ids]
+            )
+            for event_id, status, error, message in self.env.cr.fetchall():
+                results[event_id] = {"id": event_id, "status": "duplicate", "error": error,
+                                     "message": _("Received already (%(status)s).", status=status)}
+        fresh, seen_ids = [], set(results)
+        for event in events:
+            if event["id"] in seen_ids:
+                results.setdefault(event["id"], {"id": event["id"], "status": "duplicate", "error": None,
+                                                 "message": _("Listed twice in the batch.")})
+                continue
+            seen_ids.add(event["id"])
+            fresh.append(event)
+
+        keys = {}
+        for event in fresh:
+            names = [event["code"]] + (event.get("children") or [])
+            keys[event["id"]] = [self._key(name) for name in names]
+        codes = self._fetch(station, {k for ks in keys.values() for k in ks if k})
+        batch = station.batch_id
+
+        def result(event, status, error=None, message=None):
+            results[event["id"]] = {"id": event["id"], "status": status, "error": error, "message": message}
+
+        # what earlier events of this batch did to a code, so later events see it
+        effective = {}
+        to_activate, to_pack = [], {}
+        for event in fresh:
+            kind, event_keys = event["type"], keys[event["id"]]
+            if kind == "reject":
+                result(event, "ok", message=_("Reject recorded."))
+                continue
+            if any(k is None for k in event_keys):
+                result(event, "error", "invalid", _("%(code)s is not a code.", code=event["code"]))
+                continue
+            if any(k not in codes for k in event_keys):
+                missing = [k for k in event_keys if k not in codes]
+                result(event, "parked", "unknown_code",
+                       _("Unknown code %(code)s: kept and retried.", code=", ".join(missing[:5])))
+                continue
+            if kind == "scan":
+                result(event, "ok")
+                continue
+            if kind == "commission":
+                key = event_keys[0]
+                _id, state, code_batch, _level, _parent = codes[key]
+                state = effective.get(key, state)
+                if batch and code_batch != batch.id:
+                    result(event, "error", "wrong_batch",
+                           _("%(code)s is not a code of the running batch %(batch)s.", code=key, batch=batch.name))
+                elif state == "issued":
+                    effective[key] = "active"
+                    to_activate.append(key)
+                    result(event, "ok")
+                elif state == "active":
+                    result(event, "duplicate", None, _("%(code)s is active already.", code=key))
+                elif state == "packed":
+                    result(event, "error", "already_packed", _("%(code)s is packed already.", code=key))
+                else:
+                    result(event, "error", "inactive", _("%(code)s is void.", code=key))
+                continue
+            # aggregate: the first key is the parent, the others its contents
+            parent_key, child_keys = event_keys[0], event_keys[1:]
+            parent = codes[parent_key]
+            problem = None
+            if parent[1] == "void":
+                problem = ("inactive", _("%(code)s is void.", code=parent_key))
+            for child_key in child_keys:
+                if problem:
+                    break
+                _id, state, code_batch, level, parent_id = codes[child_key]
+                state = effective.get(child_key, state)
+                if child_key == parent_key or LEVEL_RANK[level] >= LEVEL_RANK[parent[3]]:
+                    problem = ("level", _("%(child)s cannot go into %(parent)s.", child=child_key, parent=parent_key))
+                elif parent_id or state == "packed":
+                    problem = ("already_packed", _("%(code)s is packed already.", code=child_key))
+                elif state == "void":
+                    problem = ("inactive", _("%(code)s is void.", code=child_key))
+                elif state == "issued" and batch and code_batch != batch.id:
+                    problem = ("wrong_batch", _("%(code)s is not a code of the running batch.", code=child_key))
+            if not problem and len(set(child_keys)) != len(child_keys):
+                problem = ("invalid", _("A code is listed twice in %(code)s.", code=parent_key))
+            if problem:
+                result(event, "error", *problem)
+                continue
+            for child_key in child_keys:
+                if effective.get(child_key, codes[child_key][1]) == "issued":
+                    to_activate.append(child_key)  # the aggregation read commissions the unit too
+                effective[child_key] = "packed"
+            if effective.get(parent_key, parent[1]) == "issued":
+                effective[parent_key] = "active"
+            to_pack.setdefault(parent_key, []).extend(child_keys)
+            result(event, "ok")
+
+        Code = self.env["trace.code"]
+        read_point = station.line_id._read_point_uri()
+        if to_activate:
+            Code._activate_codes(to_activate, read_point=read_point, device=station.code)
+        if to_pack:
+            Code._pack(to_pack, read_point=read_point, device=station.code)
+        self._store(station, fresh, results, retry)
+        return [results[event["id"]] for event in events]
+
+    @api.model
+    def _store(self, station, events, results, retry):
+        now = fields.Datetime.now()
+        later = now + timedelta(minutes=RETRY_MINUTES)
+        rows, updates = [], []
+        for event in events:
+            res = results[event["id"]]
+            row = retry.get(event["id"])
+            if row:
+                status = res["status"]
+                if status == "parked" and row.attempts + 1 >= MAX_ATTEMPTS:
+                    status = "exception"
+                updates.append((status, res["error"], res["message"], row.attempts + 1,
+                                later if status == "parked" else None, row.id))
+                continue
+            rows.append((
+                event["id"], station.id, station.company_id.id, station.batch_id.id or None,
+                event.get("device"), event.get("seq"), event.get("time", "").replace("T", " ").rstrip("Z")[:19] or None,
+                event["type"], event["code"], json.dumps(event.get("children")) if event.get("children") else None,
+                event.get("reason"), res["status"], res["error"], res["message"],
+                later if res["status"] == "parked" else None, now, self.env.uid,
+            ))
+        if rows:
+            execute_values(
+                self.env.cr._obj,
+                """
+                INSERT INTO trace_hw_read (event_id, station_id, company_id, batch_id, device, seq, read_time, type,
+                    code, children, reason, status, error, message, next_retry, create_date, create_uid, attempts)
+                VALUES %s
+                """,
+                rows,
+                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, 1)",
+                page_size=1000,
+            )
+        for status, error, message, attempts, next_retry, row_id in updates:
+            self.env.cr.execute(
+                """UPDATE trace_hw_read SET status = %s, error = %s, message = %s, attempts = %s, next_retry = %s,
+                          write_date = now() AT TIME ZONE 'UTC' WHERE id = %s""",
+                [status, error, message, attempts, next_retry, row_id],
+            )
+        self.invalidate_model()
+
+    @api.model
+    def _cron_retry_parked(self):
+        """Retry reads that named codes not known yet; after MAX_ATTEMPTS they become exceptions."""
+        parked = self.search(
+            [("status", "=", "parked"), ("next_retry", "<=", fields.Datetime.now())], order="id", limit=5000
+        )
+        for station in parked.station_id:
+            rows = parked.filtered(lambda r: r.station_id == station)
+            events = [
+                {"id": r.event_id, "type": r.type, "code": r.code, "children": r.children or [],
+                 "device": r.device, "seq": r.seq}
+                for r in rows
+            ]
+            self._process(station, events, retry={r.event_id: r for r in rows})

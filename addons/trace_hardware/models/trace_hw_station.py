@@ -1,0 +1,140 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+ROLES = [
+    ("commissioning", "Commissioning (each read activates a unit)"),
+    ("aggregation", "Aggregation (unit reads, then the case label, pack the case)"),
+    ("print_verify", "Print and verify"),
+    ("manual", "Manual scanning"),
+]
+
+
+class TraceHwStation(models.Model):
+    """A place on a production line where a line proxy collects reads."""
+
+    _name = "trace.hw.station"
+    _description = "Line Station"
+    _order = "line_id, code"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    code = fields.Char(required=True, help="The station's name in the proxy's configuration and messages.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    line_id = fields.Many2one("trace.production.line", required=True, check_company=True)
+    role = fields.Selection(ROLES, required=True, default="commissioning")
+    batch_id = fields.Many2one(
+        "trace.batch", string="Running Batch", check_company=True, domain="[('state', '=', 'confirmed')]"
+    )
+    dedup_window = fields.Float(string="Duplicate Window (s)", default=2.0,
+                                help="Reads of the same code within this window count once.")
+    case_size = fields.Integer(default=24)
+    pallet_size = fields.Integer(default=24)
+    device_ids = fields.One2many("trace.hw.device", "station_id", string="Devices")
+    key_ids = fields.One2many("trace.hw.api.key", "station_id", string="API Keys")
+    last_contact = fields.Datetime(readonly=True)
+    backlog = fields.Integer(string="Proxy Backlog", readonly=True, help="Reads waiting in the proxy's outbox.")
+    reads_per_minute = fields.Float(readonly=True, string="Reads / min (proxy)")
+    online = fields.Boolean(compute="_compute_online")
+    units_activated = fields.Integer(compute="_compute_stats")
+    cases_packed = fields.Integer(compute="_compute_stats")
+    rejects = fields.Integer(compute="_compute_stats")
+    exceptions = fields.Integer(compute="_compute_stats", string="Exceptions")
+    rate_per_minute = fields.Float(compute="_compute_stats", string="Rate / min (last 5 min)")
+
+    _sql_constraints = [
+        ("code_company_uniq", "unique(code, company_id)", "A station code must be unique per company."),
+    ]
+
+    def _compute_online(self):
+        limit = fields.Datetime.now() - timedelta(minutes=2)
+        for station in self:
+            station.online = bool(station.last_contact and station.last_contact >= limit)
+
+    def _compute_stats(self):
+        Read = self.env["trace.hw.read"]
+        since = fields.Datetime.now() - timedelta(minutes=5)
+        for station in self:
+            domain = [("station_id", "=", station.id)]
+            if station.batch_id:
+                domain.append(("batch_id", "=", station.batch_id.id))
+            groups = dict(
+                ((kind, status), count)
+                for kind, status, count in Read._read_group(domain, ["type", "status"], ["__count"])
+            )
+            station.units_activated = groups.get(("commission", "ok"), 0)
+            station.cases_packed = groups.get(("aggregate", "ok"), 0)
+            station.rejects = sum(n for (kind, status), n in groups.items() if kind == "reject" or status == "error")
+            station.exceptions = sum(n for (_kind, status), n in groups.items() if status == "exception")
+            recent = Read.search_count(domain + [("create_date", ">=", since)])
+            station.rate_per_minute = recent / 5.0
+
+    def _config(self):
+        """The configuration the proxy pulls (protocol: tracekit.proxy.protocol)."""
+        self.ensure_one()
+        batch = self.batch_id
+        return {
+            "station": {
+                "code": self.code,
+                "name": self.name,
+                "role": self.role,
+                "dedup_window_s": self.dedup_window,
+                "case_size": self.case_size or None,
+                "pallet_size": self.pallet_size or None,
+            },
+            "batch": {
+                "id": batch.id,
+                "name": batch.name,
+                "gtin": batch._unit_gtin(),
+                "lot": batch.lot_id.name or None,
+                "product": batch.product_id.display_name,
+                "expiry_date": fields.Date.to_string(batch.expiry_date) if batch.expiry_date else None,
+            }
+            if batch
+            else None,
+            "devices": [device._config() for device in self.device_ids.filtered("active")],
+            "resolver": self.company_id._trace_resolver_base(),
+        }
+
+    def _heartbeat(self, payload):
+        self.ensure_one()
+        self.write(
+            {
+                "last_contact": fields.Datetime.now(),
+                "backlog": int(payload.get("backlog") or 0),
+                "reads_per_minute": float((payload.get("rates") or {}).get("reads_per_min") or 0.0),
+            }
+        )
+        by_code = {device.code: device for device in self.device_ids}
+        for status in payload.get("devices") or []:
+            device = by_code.get(status.get("code"))
+            if device:
+                device._set_status(status)
+        return {"ok": True}
+
+    def _touch(self):
+        self.env.cr.execute(
+            "UPDATE trace_hw_station SET last_contact = now() AT TIME ZONE 'UTC' WHERE id = %s", [self.id]
+        )
+
+    def action_new_key(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New API Key"),
+            "res_model": "trace.hw.key.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_station_id": self.id},
+        }
+
+    def action_view_reads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("trace_hardware.trace_hw_read_action")
+        action["domain"] = [("station_id", "=", self.id)]
+        return action
+
+    @api.model
+    def _ingest_as(self, station, payload):
+        return self.env["trace.hw.ingest"]._ingest(station, payload)

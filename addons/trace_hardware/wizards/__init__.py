@@ -1,0 +1,1 @@
+from . import trace_hw_key_wizard
