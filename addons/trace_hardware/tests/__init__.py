@@ -1,0 +1,2 @@
+from . import test_ingest
+from . import test_controller

@@ -1,0 +1,133 @@
+from odoo.tests import tagged
+
+from .common import HardwareCase
+
+
+@tagged("post_install", "-at_install")
+class TestIngest(HardwareCase):
+    def test_commission_reads_activate_units(self):
+        events = [self.event(code._digital_link()) for code in self.units[:10]]
+        _payload, (status, answer) = self.post(events)
+        self.assertEqual(status, 200)
+        self.assertEqual([r["status"] for r in answer["results"]], ["ok"] * 10)
+        self.assertEqual(set(self.units[:10].mapped("state")), {"active"})
+        self.assertEqual(self.units[10].state, "issued")
+        self.assertEqual(self.station.units_activated, 10)
+
+    def test_same_batch_again_changes_nothing_and_answers_the_same(self):
+        payload, (_status, first) = self.post([self.event(self.units[0].name)])
+        before = self.snapshot()
+        status, again = self.env["trace.hw.ingest"]._ingest(self.station, payload)
+        self.assertEqual((status, again), (200, first))
+        self.assertEqual(self.snapshot(), before)
+
+    def test_same_key_with_other_reads_is_refused(self):
+        payload, _answer = self.post([self.event(self.units[0].name)])
+        payload = dict(payload, events=[self.event(self.units[1].name)])
+        status, answer = self.env["trace.hw.ingest"]._ingest(self.station, payload)
+        self.assertEqual(status, 409)
+        self.assertEqual(self.units[1].state, "issued")
+
+    def test_event_sent_again_in_a_new_batch_is_a_duplicate(self):
+        event = self.event(self.units[0].name)
+        self.post([event])
+        _payload, (_status, answer) = self.post([event])
+        self.assertEqual(answer["results"][0]["status"], "duplicate")
+        self.assertEqual(self.env["trace.hw.read"].search_count([("event_id", "=", event["id"])]), 1)
+
+    def test_second_read_of_an_active_unit_counts_once(self):
+        _payload, (_s, answer) = self.post([self.event(self.units[0].name), self.event(self.units[0].name)])
+        self.assertEqual([r["status"] for r in answer["results"]], ["ok", "duplicate"])
+        self.assertEqual(self.batch.units_active, 1)
+
+    def test_typed_errors(self):
+        other_batch = self.env["trace.batch"].create({"product_id": self.product.id, "lot_id": self.lot.id,
+                                                      "activation_mode": "line"})
+        other_batch.issue_codes(1)
+        foreign = self.Code.search([("batch_id", "=", other_batch.id)])
+        self.Code._activate_codes(self.units[:2].mapped("name"))
+        self.Code._pack({self.cases[0].name: [self.units[0].name]})
+        events = [
+            self.event("garbage\x01"),
+            self.event(foreign.name),
+            self.event(self.units[0].name),
+            self.event(self.cases[1].name, "aggregate", [self.pallets.name]),
+            self.event("ZZZZZZZZZZZZZZZZZZZZ"),
+            self.event("NOREAD", "reject", reason="no_read"),
+        ]
+        _payload, (_s, answer) = self.post(events)
+        got = [(r["status"], r["error"]) for r in answer["results"]]
+        self.assertEqual(got, [
+            ("error", "invalid"),
+            ("error", "wrong_batch"),
+            ("error", "already_packed"),
+            ("error", "level"),
+            ("parked", "unknown_code"),
+            ("ok", None),
+        ])
+        self.assertEqual(foreign.state, "issued")
+
+    def test_aggregation_read_commissions_and_packs(self):
+        children = self.units[:24].mapped("name")
+        _payload, (_s, answer) = self.post([self.event(self.cases[0].name, "aggregate", children)])
+        self.assertEqual(answer["results"][0]["status"], "ok")
+        self.assertEqual(set(self.units[:24].mapped("state")), {"packed"})
+        self.assertEqual(self.units[:24].parent_id, self.cases[0])
+        # the same case read again with the same units: packed already, nothing changes
+        before = self.snapshot()
+        _payload, (_s, answer) = self.post([self.event(self.cases[0].name, "aggregate", children)])
+        self.assertEqual(answer["results"][0]["error"], "already_packed")
+        self.assertEqual(self.snapshot(), before)
+
+    def test_parked_read_is_retried_then_becomes_an_exception(self):
+        from odoo.addons.trace_hardware.models import trace_hw_read
+
+        _payload, (_s, answer) = self.post([self.event("ABCDEFGHJKMNPQRSTVWX")])
+        self.assertEqual(answer["results"][0]["status"], "parked")
+        read = self.env["trace.hw.read"].search([("code", "=", "ABCDEFGHJKMNPQRSTVWX")])
+        read.env.cr.execute("UPDATE trace_hw_read SET next_retry = now() - interval '1 minute' WHERE id = %s", [read.id])
+        read.invalidate_recordset()
+        self.env["trace.hw.read"]._cron_retry_parked()
+        self.assertEqual((read.status, read.attempts), ("parked", 2))
+        # the code arrives (e.g. a late code file import): the next retry activates it
+        self.Code.with_context(trace_code_registry=True).create(
+            {"name": "ABCDEFGHJKMNPQRSTVWX", "product_id": self.product.id, "batch_id": self.batch.id,
+             "lot_id": self.lot.id, "company_id": self.company.id, "gtin": self.units[0].gtin}
+        )
+        read.env.cr.execute("UPDATE trace_hw_read SET next_retry = now() - interval '1 minute' WHERE id = %s", [read.id])
+        read.invalidate_recordset()
+        self.env["trace.hw.read"]._cron_retry_parked()
+        self.assertEqual(read.status, "ok")
+        self.assertEqual(self.Code.search([("name", "=", "ABCDEFGHJKMNPQRSTVWX")]).state, "active")
+        # another unknown one runs out of attempts
+        _payload, _answer = self.post([self.event("ABCDEFGHJKMNPQRSTVWY")])
+        read = self.env["trace.hw.read"].search([("code", "=", "ABCDEFGHJKMNPQRSTVWY")])
+        for _attempt in range(trace_hw_read.MAX_ATTEMPTS):
+            read.env.cr.execute("UPDATE trace_hw_read SET next_retry = now() - interval '1 minute' WHERE id = %s",
+                                [read.id])
+            read.invalidate_recordset()
+            self.env["trace.hw.read"]._cron_retry_parked()
+        self.assertEqual(read.status, "exception")
+        self.assertEqual(self.station.exceptions, 1)
+
+    def test_malformed_batches_are_refused_whole(self):
+        for payload in (None, {"key": "short", "events": []}, {"key": "k" * 10, "events": [{"id": "x"}]}):
+            status, answer = self.env["trace.hw.ingest"]._ingest(self.station, payload)
+            self.assertEqual(status, 400)
+            self.assertEqual(answer["error"], "invalid")
+
+    def test_station_config_for_the_proxy(self):
+        config = self.station._config()
+        self.assertEqual(config["station"]["role"], "commissioning")
+        self.assertEqual(config["batch"]["gtin"], "06901234567922")
+        self.assertEqual(config["devices"][0]["settings"]["port"], 2001)
+        self.assertEqual(config["resolver"], "https://id.tea.test")
+
+    def test_keys_are_hashed_and_revocable(self):
+        Key = self.env["trace.hw.api.key"]
+        self.assertEqual(Key._station_for(self.key), self.station)
+        self.assertNotIn(self.key, str(self.key_record.sudo().read()))
+        self.assertFalse(Key._station_for(self.key[:-1] + "x"))
+        self.assertFalse(Key._station_for("Bearer nonsense"))
+        self.key_record.action_revoke()
+        self.assertFalse(Key._station_for(self.key))
