@@ -277,13 +277,17 @@ class TraceCode(models.Model):
         self.flush_model()
         cr.execute(
             """
-            UPDATE trace_code
-               SET state = 'active', write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-             WHERE batch_id = %s AND level = 'unit' AND state = 'issued'
+            WITH activated AS (
+                UPDATE trace_code
+                   SET state = 'active', write_date = now() AT TIME ZONE 'UTC', write_uid = %s
+                 WHERE batch_id = %s AND level = 'unit' AND state = 'issued'
+             RETURNING id
+            )
+            SELECT count(*), min(id), max(id) FROM activated
             """,
             [self.env.uid, batch.id],
         )
-        count = cr.rowcount
+        count, first_id, last_id = cr.fetchone()
         self.invalidate_model(["state", "write_date", "write_uid"])
         if count:
             lot, company = batch.lot_id.id, batch.company_id.id
@@ -297,7 +301,10 @@ class TraceCode(models.Model):
                     "biz_step": "commissioning",
                     "disposition": "active",
                     "scope": "batch",
+                    "level": "unit",
                     "batch_id": batch.id,
+                    "code_id_from": first_id,
+                    "code_id_to": last_id,
                     "quantity": count,
                     "read_point": read_point or (batch.line_id and batch.line_id._read_point_uri()) or False,
                     "line_id": batch.line_id.id,
@@ -472,12 +479,12 @@ class TraceCode(models.Model):
                            (batch_id, lot_id, company_id, level, "active", n)]
         cr.execute(
             """
-            SELECT child_batch, child_lot, child_company, child_level, count(*)
-              FROM trace_pack GROUP BY child_batch, child_lot, child_company, child_level
+            SELECT child_batch, child_lot, child_company, child_level, child_state, count(*)
+              FROM trace_pack GROUP BY child_batch, child_lot, child_company, child_level, child_state
             """
         )
-        for batch_id, lot_id, company_id, level, n in cr.fetchall():
-            count_rows += [(batch_id, lot_id, company_id, level, "active", -n),
+        for batch_id, lot_id, company_id, level, state, n in cr.fetchall():
+            count_rows += [(batch_id, lot_id, company_id, level, state, -n),
                            (batch_id, lot_id, company_id, level, "packed", n)]
         self.env["trace.code.count"]._add(count_rows)
         self.env["trace.event"]._record_aggregations(
@@ -503,12 +510,6 @@ class TraceCode(models.Model):
             raise UserError(_("A code cannot be packed into itself: %(codes)s.", codes=found))
         if found := offenders("parent_company <> child_company"):
             raise UserError(_("Codes %(codes)s belong to another company than their parent.", codes=found))
-        if found := offenders("child_state = 'issued'"):
-            raise UserError(_("Codes %(codes)s are not active: activate them before packing.", codes=found))
-        if found := offenders("child_state = 'packed' OR child_parent_id IS NOT NULL"):
-            raise UserError(_("Codes %(codes)s are packed already: unpack them first.", codes=found))
-        if found := offenders("child_state = 'void' OR parent_state = 'void'"):
-            raise UserError(_("Codes %(codes)s are void.", codes=found))
         rank = "CASE %s WHEN 'unit' THEN 1 WHEN 'case' THEN 2 ELSE 3 END"
         if found := offenders(f"{rank % 'child_level'} >= {rank % 'parent_level'}"):
             raise UserError(
@@ -518,6 +519,15 @@ class TraceCode(models.Model):
                     codes=found,
                 )
             )
+        # a container that receives its own contents in the same call is commissioned by it
+        if found := offenders(
+            "child_state = 'issued' AND child_id NOT IN (SELECT parent_id FROM trace_pack)"
+        ):
+            raise UserError(_("Codes %(codes)s are not active: activate them before packing.", codes=found))
+        if found := offenders("child_state = 'packed' OR child_parent_id IS NOT NULL"):
+            raise UserError(_("Codes %(codes)s are packed already: unpack them first.", codes=found))
+        if found := offenders("child_state = 'void' OR parent_state = 'void'"):
+            raise UserError(_("Codes %(codes)s are void.", codes=found))
         if found := offenders("parent_path LIKE child_path || '%'"):
             raise UserError(_("Codes %(codes)s contain their own parent.", codes=found))
 
@@ -646,10 +656,10 @@ class TraceCode(models.Model):
             child = ancestor
         query = [
             "SELECT id FROM trace_event WHERE epc_ids @> ARRAY[%s] OR parent_code_id = %s",
-            "SELECT id FROM trace_event WHERE batch_id = %s AND scope = 'batch' AND event_time >= %s "
-            "AND (level IS NULL OR level = %s)",
+            "SELECT id FROM trace_event WHERE batch_id = %s AND scope = 'batch' AND level = %s "
+            "AND %s BETWEEN code_id_from AND code_id_to",
         ]
-        params = [self.id, self.id, self.batch_id.id or 0, self.create_date, self.level]
+        params = [self.id, self.id, self.batch_id.id or 0, self.level, self.id]
         for ancestor_id, joined in since:
             query.append("SELECT id FROM trace_event WHERE epc_ids @> ARRAY[%s] AND event_time >= %s")
             params += [ancestor_id, joined]

@@ -72,7 +72,11 @@ class TraceCodeIssue(models.Model):
         todo = min(size, self.quantity - self.quantity_done)
         if self.state != "queued" or todo <= 0:
             return 0
-        self.env["trace.code"]._issue(self.batch_id, todo, level=self.level)
+        batch = self.batch_id
+        self.env["trace.code"]._issue(batch, todo, level=self.level)
+        if self.level == "unit" and batch.state == "confirmed" and batch.activation_mode == "manual":
+            # codes added to a batch that is already running are valid goods at once
+            self.env["trace.code"]._activate_batch(batch)
         done = self.quantity_done + todo
         self.write({"quantity_done": done, "state": "done" if done >= self.quantity else "queued"})
         if self.state == "done":

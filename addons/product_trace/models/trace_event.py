@@ -18,10 +18,10 @@ _AGGREGATION_INSERT = """
                              device, scope, parent_code_id, epc_ids, quantity, company_id, user_id,
                              create_date, create_uid, write_date, write_uid)
     SELECT 'aggregation', %(action)s, %(biz_step)s, %(disposition)s, %(time)s, %(tz)s, %(read_point)s,
-           %(device)s, 'codes', parent_id, array_agg(child_id ORDER BY child_id), count(*),
+           %(device)s, 'codes', t.parent_id, array_agg(t.child_id ORDER BY t.child_id), count(*),
            min(c.company_id), %(uid)s, %(time)s, %(uid)s, %(time)s, %(uid)s
       FROM {table} t JOIN trace_code c ON c.id = t.child_id
-     GROUP BY parent_id
+     GROUP BY t.parent_id
 """
 
 
@@ -60,6 +60,8 @@ class TraceEvent(models.Model):
         help="For batch-wide events: the level of the codes concerned.",
     )
     batch_id = fields.Many2one("trace.batch", readonly=True, index="btree_not_null", check_company=True)
+    code_id_from = fields.Integer(readonly=True, help="Batch-wide events: the first code id concerned.")
+    code_id_to = fields.Integer(readonly=True, help="Batch-wide events: the last code id concerned.")
     parent_code_id = fields.Many2one("trace.code", string="Parent", readonly=True, index="btree_not_null")
     code_ids = fields.Many2many("trace.code", compute="_compute_code_ids", string="Codes")
     quantity = fields.Integer(readonly=True)
@@ -149,7 +151,8 @@ class TraceEvent(models.Model):
 
         Code = self.env["trace.code"]
         if self.scope == "batch":
-            codes = Code.search([("batch_id", "=", self.batch_id.id), ("level", "=", self.level or "unit")])
+            codes = Code.search([("batch_id", "=", self.batch_id.id), ("level", "=", self.level or "unit"),
+                                 ("id", ">=", self.code_id_from), ("id", "<=", self.code_id_to)])
         else:
             codes = Code.browse(self._epc_ids().get(self.id) or [])
         return [self._code_uri(code, epcis) for code in codes]

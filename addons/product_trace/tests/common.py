@@ -19,7 +19,7 @@ class TraceCase(TransactionCase):
         )
         cls.env["product.packaging"].create(
             {"name": "Case of 24", "product_id": cls.product.id, "qty": 24,
-             "barcode": "16901234567899", "trace_level": "case"}
+             "barcode": "16901234567929", "trace_level": "case"}
         )
         cls.lot = cls.env["stock.lot"].create({"name": "L2611A", "product_id": cls.product.id})
         factory = cls.env["trace.factory"].create({"name": "Plant", "code": "P1", "gln": "6901234000002"})

@@ -44,7 +44,9 @@ class TestAggregation(TraceCase):
 
     def test_pack_writes_one_aggregation_event_per_parent(self):
         self._pack_all()
-        events = self.env["trace.event"].search([("event_type", "=", "aggregation")])
+        events = self.env["trace.event"].search(
+            [("event_type", "=", "aggregation"), ("parent_code_id", "in", (self.cases | self.pallets).ids)]
+        )
         self.assertEqual(len(events), 3)
         case_event = events.filtered(lambda e: e.parent_code_id == self.cases[0])
         self.assertEqual(case_event.code_ids, self.units[:24])
@@ -52,7 +54,8 @@ class TestAggregation(TraceCase):
 
     def test_refusals_write_nothing(self):
         self.Code._pack({self.cases[0].name: self.units[:2].mapped("name")})
-        self.batch.issue_codes(1, request_key="late-unit")  # issued after confirmation: waiting
+        self.batch.activation_mode = "line"
+        self.batch.issue_codes(1, request_key="late-unit")  # line mode: waiting for its read
         waiting = self.Code.search([("batch_id", "=", self.batch.id), ("state", "=", "issued"), ("level", "=", "unit")])
         self.assertEqual(len(waiting), 1)
         cases = [

@@ -56,7 +56,7 @@ class TestIssuance(TraceCase):
         self.batch.issue_codes(1, level="pallet")
         case = self.Code.search([("batch_id", "=", self.batch.id), ("level", "=", "case")], limit=1)
         pallet = self.Code.search([("batch_id", "=", self.batch.id), ("level", "=", "pallet")])
-        self.assertEqual(case.gtin, "16901234567899")
+        self.assertEqual(case.gtin, "16901234567929")
         self.assertFalse(pallet.gtin)
         self.assertEqual(len(pallet.name), 18)
         self.assertTrue(pallet.name.startswith("06901234"))

@@ -34,7 +34,7 @@ class TestLedger(TraceCase):
         packing = by_type["AggregationEvent"]
         self.assertEqual(packing["action"], "ADD")
         self.assertEqual(len(packing["childEPCs"]), 24)
-        self.assertEqual(packing["parentID"], "https://id.gs1.org/01/16901234567899/21/%s" % self.cases.name)
+        self.assertEqual(packing["parentID"], "https://id.gs1.org/01/16901234567929/21/%s" % self.cases.name)
         commissioning = by_type["ObjectEvent"]
         self.assertEqual(len(commissioning["epcList"]), 24)
         self.assertEqual(commissioning["ilmd"]["lotNumber"] if "lotNumber" in commissioning["ilmd"]
@@ -57,11 +57,13 @@ class TestLedger(TraceCase):
         unit = self.units[0]
         steps = [(e.event_type, e.biz_step) for e in unit._history_events()]
         self.assertEqual(steps, [("object", "commissioning"), ("aggregation", "packing"), ("aggregation", "packing")])
-        loose = self.batch.issue_codes(1, request_key="late")
-        self.assertTrue(loose)
-        late = self.Code.search([("batch_id", "=", self.batch.id), ("state", "=", "issued")])
-        # issued after the batch was commissioned: the batch event is not its history
-        self.assertFalse(late._history_events())
+        self.batch.issue_codes(2, request_key="late")
+        late = self.Code.search([("batch_id", "=", self.batch.id), ("level", "=", "unit")], order="id desc", limit=2)
+        # issued to a running batch: activated by an event of their own, not by the first one
+        self.assertEqual(set(late.mapped("state")), {"active"})
+        events = late[0]._history_events()
+        self.assertEqual((events.biz_step, events.quantity), ("commissioning", 2))
+        self.assertNotIn(events, unit._history_events())
 
     def test_labels_decode_to_the_code(self):
         unit, case, pallet = self.units[0], self.cases, self.pallets
