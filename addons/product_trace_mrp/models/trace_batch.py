@@ -32,7 +32,8 @@ class TraceBatch(models.Model):
     @api.model
     def _prepare_components_from_production(self, production):
         """One line per consumed (product, lot): quantity, and the supplier and supplier lot that
-        delivered the lot (the partner of the receipt that brought it in; the lot's reference)."""
+        delivered the lot (the partner of the receipt that brought it in from a supplier location;
+        the lot's reference)."""
         lines = {}
         for move_line in production.move_raw_ids.move_line_ids.filtered(lambda ml: ml.quantity):
             key = (move_line.product_id, move_line.lot_id)
@@ -45,11 +46,12 @@ class TraceBatch(models.Model):
             supplier = self.env["res.partner"]
             if lot:
                 receipt_line = self.env["stock.move.line"].search(
-                    [("lot_id", "=", lot.id), ("picking_code", "=", "incoming"), ("state", "=", "done")],
+                    [("lot_id", "=", lot.id), ("state", "=", "done"), ("location_id.usage", "=", "supplier")],
                     order="date",
                     limit=1,
                 )
-                supplier = receipt_line.picking_id.partner_id.commercial_partner_id
+                picking = receipt_line.picking_id or receipt_line.move_id.picking_id
+                supplier = picking.partner_id.commercial_partner_id
             components.append(
                 {
                     "product_id": product.id,

@@ -35,14 +35,14 @@ class LineProxyController(http.Controller):
         env = request.env(user=SUPERUSER_ID, su=True)
         return env(context=dict(env.context, allowed_company_ids=[station.company_id.id]))
 
-    @http.route("/trace/hw/v1/config", type="http", auth="none", methods=["GET"], csrf=False, save_session=False)
+    @http.route("/trace/hw/v1/config", type="http", auth="none", methods=["GET"], csrf=False, save_session=False, readonly=False)
     def config(self):
         station = self._station()
         if not station:
             return _answer(401, {"error": "unauthorized"})
         return _answer(200, station.with_env(self._env_for(station))._config())
 
-    @http.route("/trace/hw/v1/events", type="http", auth="none", methods=["POST"], csrf=False, save_session=False)
+    @http.route("/trace/hw/v1/events", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False)
     def events(self):
         station = self._station()
         if not station:
@@ -51,7 +51,7 @@ class LineProxyController(http.Controller):
         status, body = env["trace.hw.ingest"]._ingest(station.with_env(env), self._body())
         return _answer(status, body)
 
-    @http.route("/trace/hw/v1/heartbeat", type="http", auth="none", methods=["POST"], csrf=False, save_session=False)
+    @http.route("/trace/hw/v1/heartbeat", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False)
     def heartbeat(self):
         station = self._station()
         if not station:
@@ -61,7 +61,7 @@ class LineProxyController(http.Controller):
             return _answer(400, {"error": "invalid"})
         return _answer(200, station.with_env(self._env_for(station))._heartbeat(body))
 
-    @http.route("/trace/hw/v1/print_jobs", type="http", auth="none", methods=["GET"], csrf=False, save_session=False)
+    @http.route("/trace/hw/v1/print_jobs", type="http", auth="none", methods=["GET"], csrf=False, save_session=False, readonly=False)
     def print_jobs(self):
         station = self._station()
         if not station:
@@ -70,7 +70,7 @@ class LineProxyController(http.Controller):
         return _answer(200, env["trace.hw.print.job"]._pending(station.with_env(env)))
 
     @http.route("/trace/hw/v1/print_jobs/<int:job_id>/done", type="http", auth="none", methods=["POST"],
-                csrf=False, save_session=False)
+                csrf=False, save_session=False, readonly=False)
     def print_job_done(self, job_id):
         station = self._station()
         if not station:
