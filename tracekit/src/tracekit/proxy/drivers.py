@@ -1,0 +1,447 @@
+"""Device drivers of the line proxy: readers (serial, TCP, keyboard wedge) and ZPL printers.
+
+Every driver has the same small interface, after the IoT box's Interface / Driver split:
+
+- ``find()`` (class method): the device names this kind of driver can see now (serial ports, ...);
+- ``supported(settings)`` (class method): whether these settings name a device this driver can drive;
+- ``open()`` / ``close()``; ``fileno()`` for the proxy's selector;
+- ``read()``: the complete frames (``str``, framing removed) available now, never blocking; a frame
+  whose prefix is missing (a read cut in two, the tail of a read the proxy saw half of before a
+  restart) comes back as :class:`Frame` with ``partial=True``;
+- ``write(data)``: bytes to the device (printers).
+
+Nothing is opened or started at import. :class:`DriverRegistry` is an explicit instance (the proxy
+builds one with :func:`default_registry`), keyed by the protocol's driver names.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from typing import Callable, ClassVar
+
+from ..errors import InvalidFormat
+from .protocol import DeviceConfig
+
+
+class DeviceError(OSError):
+    """A device could not be opened, read or written."""
+
+
+def _bytes(value: object, default: bytes) -> bytes:
+    """Framing bytes from a setting: ``"\\r\\n"``-style escapes and ``"0x02"`` hex are understood."""
+    if value is None:
+        return default
+    if isinstance(value, bytes):
+        return value
+    text = str(value)
+    if text.lower().startswith("0x"):
+        return bytes.fromhex(text[2:])
+    return text.encode("latin-1").decode("unicode_escape").encode("latin-1")
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How a reader frames one read: ``prefix`` + data + ``suffix`` + ``terminator``."""
+
+    terminator: bytes = b"\r\n"
+    prefix: bytes = b""
+    suffix: bytes = b""
+    encoding: str = "utf-8"
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> Framing:
+        terminator = _bytes(settings.get("terminator"), b"\r\n")
+        if not terminator:
+            raise InvalidFormat(terminator, "a non-empty terminator", "nothing")
+        return cls(terminator=terminator, prefix=_bytes(settings.get("prefix"), b""),
+                   suffix=_bytes(settings.get("suffix"), b""), encoding=settings.get("encoding") or "utf-8")
+
+    def encode(self, text: str) -> bytes:
+        """The bytes a reader sends for ``text`` (tests, benchmarks, simulators)."""
+        return self.prefix + text.encode(self.encoding) + self.suffix + self.terminator
+
+
+@dataclass(frozen=True)
+class Frame:
+    text: str
+    partial: bool = False
+
+
+class FrameSplitter:
+    """Splits a byte stream into frames. ``\\r\\n`` terminators also accept a bare ``\\n``."""
+
+    __slots__ = ("framing", "_buffer", "max_frame")
+
+    def __init__(self, framing: Framing, max_frame: int = 4096):
+        self.framing = framing
+        self._buffer = b""
+        self.max_frame = max_frame
+
+    def feed(self, data: bytes) -> list[Frame]:
+        framing = self.framing
+        buffer = self._buffer + data
+        terminator = framing.terminator
+        if terminator == b"\r\n":
+            buffer_parts = buffer.split(b"\n")
+            strip_cr = True
+        else:
+            buffer_parts = buffer.split(terminator)
+            strip_cr = False
+        self._buffer = buffer_parts.pop()
+        if len(self._buffer) > self.max_frame:  # a reader that never terminates: drop it as noise
+            buffer_parts.append(self._buffer)
+            self._buffer = b""
+        frames = []
+        prefix, suffix, encoding = framing.prefix, framing.suffix, framing.encoding
+        for raw in buffer_parts:
+            if strip_cr and raw.endswith(b"\r"):
+                raw = raw[:-1]
+            partial = False
+            if prefix:
+                index = raw.rfind(prefix)
+                if index < 0:
+                    partial = True
+                else:
+                    partial = index > 0  # junk before the prefix: the tail of a broken read
+                    raw = raw[index + len(prefix):]
+            if suffix:
+                if raw.endswith(suffix):
+                    raw = raw[: -len(suffix)]
+                else:
+                    partial = True
+            frames.append(Frame(raw.decode(encoding, "replace"), partial))
+        return frames
+
+    def pending(self) -> bytes:
+        return self._buffer
+
+
+class Driver:
+    """The interface of a device driver."""
+
+    name: ClassVar[str] = ""
+    kind: ClassVar[str] = "reader"  # reader | printer
+
+    def __init__(self, device: DeviceConfig):
+        self.device = device
+        self.settings = dict(device.settings)
+
+    @classmethod
+    def find(cls) -> list[str]:
+        return []
+
+    @classmethod
+    def supported(cls, settings: dict) -> bool:
+        return True
+
+    def open(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def fileno(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def is_open(self) -> bool:
+        raise NotImplementedError
+
+    def read(self) -> list[Frame]:
+        raise DeviceError(f"{self.device.code}: {self.name} cannot read")
+
+    def write(self, data: bytes) -> None:
+        raise DeviceError(f"{self.device.code}: {self.name} cannot write")
+
+
+class _SerialMixin:
+    @classmethod
+    def find(cls) -> list[str]:
+        from serial.tools import list_ports
+
+        return sorted(port.device for port in list_ports.comports())
+
+    @classmethod
+    def supported(cls, settings: dict) -> bool:
+        port = settings.get("port")
+        return isinstance(port, str) and bool(port) and (port.startswith(("socket://", "loop://")) or os.path.exists(port))
+
+    def _open_serial(self, settings: dict):
+        import serial
+
+        try:
+            return serial.serial_for_url(
+                settings["port"],
+                baudrate=int(settings.get("baudrate") or 9600),
+                bytesize=int(settings.get("bytesize") or 8),
+                parity=str(settings.get("parity") or "N"),
+                stopbits=float(settings.get("stopbits") or 1),
+                timeout=0,
+                write_timeout=float(settings.get("write_timeout") or 10),
+                rtscts=bool(settings.get("rtscts")),
+                xonxoff=bool(settings.get("xonxoff")),
+                exclusive=True if os.name == "posix" else None,
+            )
+        except (serial.SerialException, OSError, ValueError) as error:
+            raise DeviceError(f"{settings.get('port')}: cannot open: {error}") from error
+
+
+class SerialReaderDriver(_SerialMixin, Driver):
+    """A scanner or fixed reader on RS-232 / USB-serial (pyserial). Settings: ``port``, ``baudrate``,
+    ``terminator`` (default ``\\r\\n``), ``prefix``, ``suffix``, ``bytesize``, ``parity``, ``stopbits``."""
+
+    name = "serial"
+
+    def __init__(self, device: DeviceConfig):
+        super().__init__(device)
+        self.framing = Framing.from_settings(self.settings)
+        self._splitter = FrameSplitter(self.framing)
+        self._serial = None
+
+    def open(self) -> None:
+        self._serial = self._open_serial(self.settings)
+
+    @property
+    def is_open(self) -> bool:
+        return self._serial is not None
+
+    def fileno(self) -> int:
+        return self._serial.fileno()
+
+    def read(self, size: int = 1 << 16) -> list[Frame]:
+        if self._serial is None:
+            raise DeviceError(f"{self.device.code}: not open")
+        try:
+            data = os.read(self._serial.fileno(), size)
+        except BlockingIOError:
+            return []
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EINTR):
+                return []
+            raise DeviceError(f"{self.device.code}: read failed: {error}") from error
+        if not data:
+            raise DeviceError(f"{self.device.code}: the port was closed")
+        return self._splitter.feed(data)
+
+    def close(self) -> None:
+        if self._serial is not None:
+            self._serial.close()
+            self._serial = None
+
+
+class TcpReaderDriver(Driver):
+    """A fixed-mount scanner or camera that sends one read per line to a TCP client.
+    Settings: ``host``, ``port``, framing as for serial, ``connect_timeout``. :meth:`read` raises
+    :class:`DeviceError` when the reader hangs up; the proxy then reopens it (reconnect with backoff)."""
+
+    name = "tcp_reader"
+
+    def __init__(self, device: DeviceConfig):
+        super().__init__(device)
+        self.framing = Framing.from_settings(self.settings)
+        self._splitter = FrameSplitter(self.framing)
+        self._socket: socket.socket | None = None
+
+    @classmethod
+    def supported(cls, settings: dict) -> bool:
+        return bool(settings.get("host")) and isinstance(settings.get("port"), int)
+
+    def open(self) -> None:
+        try:
+            sock = socket.create_connection((self.settings["host"], int(self.settings["port"])),
+                                            timeout=float(self.settings.get("connect_timeout") or 5))
+        except OSError as error:
+            raise DeviceError(f"{self.device.code}: cannot connect: {error}") from error
+        sock.setblocking(False)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        self._socket = sock
+        self._splitter = FrameSplitter(self.framing)  # a new connection starts a new stream
+
+    @property
+    def is_open(self) -> bool:
+        return self._socket is not None
+
+    def fileno(self) -> int:
+        return self._socket.fileno()
+
+    def read(self, size: int = 1 << 16) -> list[Frame]:
+        if self._socket is None:
+            raise DeviceError(f"{self.device.code}: not connected")
+        try:
+            data = self._socket.recv(size)
+        except (BlockingIOError, InterruptedError):
+            return []
+        except OSError as error:
+            self.close()
+            raise DeviceError(f"{self.device.code}: connection lost: {error}") from error
+        if not data:
+            self.close()
+            raise DeviceError(f"{self.device.code}: the reader closed the connection")
+        return self._splitter.feed(data)
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+
+class KeyboardWedgeDriver(Driver):
+    """A keyboard-wedge scan gun typing into the line PC: reads lines from a tty or a file path
+    (``settings["path"]``, e.g. ``/dev/tty1``, a FIFO) or from an open text stream passed to the
+    constructor (stdin). Limitation: without evdev it only sees what reaches that tty/stream; a
+    scan gun typing into a graphical session is not visible. Terminator ``\\n`` (Enter)."""
+
+    name = "keyboard"
+
+    def __init__(self, device: DeviceConfig, stream=None):
+        super().__init__(device)
+        settings = dict(self.settings)
+        settings.setdefault("terminator", "\n")
+        self.framing = Framing.from_settings(settings)
+        self._splitter = FrameSplitter(self.framing)
+        self._stream = stream
+        self._fd: int | None = None
+        self._owns_fd = False
+
+    @classmethod
+    def supported(cls, settings: dict) -> bool:
+        path = settings.get("path")
+        return path in (None, "-", "stdin") or (isinstance(path, str) and os.path.exists(path))
+
+    def open(self) -> None:
+        path = self.settings.get("path")
+        if self._stream is not None:
+            self._fd, self._owns_fd = self._stream.fileno(), False
+        elif path in (None, "-", "stdin"):
+            self._fd, self._owns_fd = 0, False
+        else:
+            try:
+                self._fd, self._owns_fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), True
+            except OSError as error:
+                raise DeviceError(f"{self.device.code}: cannot open {path}: {error}") from error
+        os.set_blocking(self._fd, False)
+
+    @property
+    def is_open(self) -> bool:
+        return self._fd is not None
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def read(self, size: int = 1 << 14) -> list[Frame]:
+        try:
+            data = os.read(self._fd, size)
+        except (BlockingIOError, InterruptedError):
+            return []
+        except OSError as error:
+            raise DeviceError(f"{self.device.code}: read failed: {error}") from error
+        if not data:
+            raise DeviceError(f"{self.device.code}: end of input")
+        return self._splitter.feed(data)
+
+    def close(self) -> None:
+        if self._fd is not None and self._owns_fd:
+            os.close(self._fd)
+        self._fd = None
+
+
+class ZplTcpPrinter(Driver):
+    """A ZPL label printer on its raw TCP port (9100). Each :meth:`write` sends one job on a
+    connection of its own (printers drop idle connections), with a timeout."""
+
+    name = "zpl_tcp"
+    kind = "printer"
+
+    @classmethod
+    def supported(cls, settings: dict) -> bool:
+        return bool(settings.get("host"))
+
+    def open(self) -> None:
+        self._open = True
+
+    @property
+    def is_open(self) -> bool:
+        return getattr(self, "_open", False)
+
+    def write(self, data: bytes) -> None:
+        host, port = self.settings["host"], int(self.settings.get("port") or 9100)
+        try:
+            with socket.create_connection((host, port), timeout=float(self.settings.get("timeout") or 10)) as sock:
+                sock.sendall(data)
+                sock.shutdown(socket.SHUT_WR)
+        except OSError as error:
+            raise DeviceError(f"{self.device.code}: cannot print to {host}:{port}: {error}") from error
+
+    def close(self) -> None:
+        self._open = False
+
+
+class ZplSerialPrinter(_SerialMixin, Driver):
+    """A ZPL label printer on a serial port (settings as for serial readers)."""
+
+    name = "zpl_serial"
+    kind = "printer"
+
+    def __init__(self, device: DeviceConfig):
+        super().__init__(device)
+        self._serial = None
+
+    def open(self) -> None:
+        self._serial = self._open_serial(self.settings)
+
+    @property
+    def is_open(self) -> bool:
+        return self._serial is not None
+
+    def fileno(self) -> int:
+        return self._serial.fileno()
+
+    def write(self, data: bytes) -> None:
+        if self._serial is None:
+            raise DeviceError(f"{self.device.code}: not open")
+        try:
+            self._serial.write(data)
+            self._serial.flush()
+        except Exception as error:  # serial.SerialTimeoutException, OSError
+            raise DeviceError(f"{self.device.code}: cannot print: {error}") from error
+
+    def close(self) -> None:
+        if self._serial is not None:
+            self._serial.close()
+            self._serial = None
+
+
+class DriverRegistry:
+    """Driver classes by protocol name. An instance, never a module global; registering is
+    locked so that a registry shared between threads stays consistent."""
+
+    def __init__(self) -> None:
+        self._drivers: dict[str, Callable[[DeviceConfig], Driver]] = {}
+        self._lock = threading.Lock()
+
+    def register(self, name: str, factory: Callable[[DeviceConfig], Driver]) -> None:
+        with self._lock:
+            self._drivers[name] = factory
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return sorted(self._drivers)
+
+    def create(self, device: DeviceConfig) -> Driver:
+        with self._lock:
+            factory = self._drivers.get(device.driver)
+        if factory is None:
+            raise InvalidFormat(device.driver, f"a driver of {self.names()}", device.driver)
+        return factory(device)
+
+
+def default_registry() -> DriverRegistry:
+    """A new registry with the drivers of this module."""
+    registry = DriverRegistry()
+    for driver in (SerialReaderDriver, TcpReaderDriver, KeyboardWedgeDriver, ZplTcpPrinter, ZplSerialPrinter):
+        registry.register(driver.name, driver)
+    return registry

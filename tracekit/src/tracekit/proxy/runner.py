@@ -1,0 +1,306 @@
+"""The proxy's loops, started explicitly by :meth:`Proxy.run` (nothing at import).
+
+- The *line loop* (the calling thread): a selector over the readers; each pass reads everything
+  the devices have buffered, runs the station logic and commits all resulting events in **one**
+  transaction (group commit): under load a pass holds many reads, so one fsync covers them all.
+  Devices that fail are closed and reopened with backoff. Print jobs are printed here too.
+- The *uplink* (one thread, started by :meth:`Proxy.run`): forwards the outbox, posts heartbeats
+  and print-job results, pulls print jobs and the configuration. It owns its own outbox connection.
+- Optionally the status page (:mod:`.status`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import selectors
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from .drivers import DeviceError, Driver, DriverRegistry, default_registry
+from .forwarder import Forwarder, OdooClient, ServerError
+from .outbox import NewEvent, Outbox
+from .protocol import DeviceStatus, PrintJob, ProxyConfig
+from .station import Station, label_text, render_label
+
+_logger = logging.getLogger(__name__)
+
+CONFIG_KEY = "config"
+STATUS_KEY = "status"
+
+
+@dataclass(frozen=True)
+class ProxySettings:
+    outbox: str
+    batch_size: int = 500
+    heartbeat_s: float = 30.0
+    print_poll_s: float = 5.0
+    config_poll_s: float = 60.0
+    reopen_s: float = 2.0
+    verify_timeout_s: float = 5.0
+    backoff_base: float = 0.5
+    backoff_max: float = 60.0
+    hold_s: float = 600.0
+    max_pass_reads: int = 20_000
+
+
+@dataclass
+class _Device:
+    driver: Driver
+    status: str = "offline"
+    message: str = ""
+    next_open: float = 0.0
+
+
+class Proxy:
+    def __init__(self, config: ProxyConfig, settings: ProxySettings, *, client: OdooClient | None = None,
+                 registry: DriverRegistry | None = None, clock: Callable[[], float] = time.time):
+        self.config = config
+        self.settings = settings
+        self.client = client
+        self.clock = clock
+        self.registry = registry or default_registry()
+        self.outbox = Outbox(settings.outbox, clock=clock)
+        self.outbox.put(CONFIG_KEY, json.dumps(_config_json(config)))
+        self.station = Station(config, verify_timeout_s=settings.verify_timeout_s)
+        self.devices = {d.code: _Device(self.registry.create(d)) for d in config.devices}
+        self.selector = selectors.DefaultSelector()
+        self.jobs: queue.Queue[PrintJob] = queue.Queue()
+        self.stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self.committed = 0
+
+    # -- devices --------------------------------------------------------------------------------
+    def _open_due(self, now: float) -> None:
+        for code, device in self.devices.items():
+            if device.driver.is_open or now < device.next_open:
+                continue
+            try:
+                device.driver.open()
+            except (DeviceError, OSError) as error:
+                self._set(device, "offline", str(error), now)
+                continue
+            self._set(device, "ok", "", now)
+            if device.driver.kind == "reader":
+                self.selector.register(device.driver.fileno(), selectors.EVENT_READ, code)
+
+    def _set(self, device: _Device, status: str, message: str, now: float) -> None:
+        with self._lock:
+            device.status, device.message = status, message[:200]
+        if status != "ok":
+            device.next_open = now + self.settings.reopen_s
+
+    def _fail(self, code: str, error: Exception, now: float) -> None:
+        device = self.devices[code]
+        try:
+            self.selector.unregister(device.driver.fileno())
+        except (KeyError, ValueError, AttributeError, TypeError):
+            pass
+        try:
+            device.driver.close()
+        except OSError:
+            pass
+        self._set(device, "error", str(error), now)
+
+    def device_statuses(self, counters: dict[str, int]) -> list[DeviceStatus]:
+        with self._lock:
+            return [DeviceStatus(code, d.status, counters.get(f"device.{code}.reads", 0),
+                                 counters.get(f"device.{code}.rejects", 0), d.message)
+                    for code, d in self.devices.items()]
+
+    # -- the line loop --------------------------------------------------------------------------
+    def poll(self, timeout: float = 0.05) -> int:
+        """One pass: read what every ready reader has, handle, group-commit. The number of events
+        committed."""
+        now = self.clock()
+        self._open_due(now)
+        events: list[NewEvent] = []
+        ready = self.selector.select(timeout) if self.selector.get_map() else (time.sleep(timeout) or [])
+        reads = 0
+        while ready and reads < self.settings.max_pass_reads:
+            now = self.clock()
+            for key, _mask in ready:
+                code = key.data
+                try:
+                    frames = self.devices[code].driver.read()
+                except DeviceError as error:
+                    self._fail(code, error, now)
+                    continue
+                reads += len(frames)
+                for frame in frames:
+                    events.extend(self.station.handle(code, frame, now))
+            ready = self.selector.select(0) if self.selector.get_map() else []
+        now = self.clock()
+        self._print_pending(now)
+        events.extend(self.station.tick(now))
+        committed = self.outbox.append(events, self.station.take_counters())
+        for report in self.station.take_finished_jobs():
+            self.outbox.put(f"job_done.{report.job_id}",
+                            json.dumps({"printed": report.printed, "rejected": report.rejected}))
+        self.committed += len(committed)
+        return len(committed)
+
+    def _print_pending(self, now: float) -> None:
+        while True:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return
+            self.print_job(job, now)
+
+    def print_job(self, job: PrintJob, now: float) -> None:
+        """Send every label of ``job`` to its printer and expect each back from the verifier."""
+        device = self.devices.get(job.device)
+        for label in job.labels:
+            code = str(label.get("code") or "")
+            try:
+                zpl = render_label(job, label)
+                text = label_text(zpl)
+                if device is None or device.driver.kind != "printer":
+                    raise DeviceError(f"{job.device}: no such printer at this station")
+                if not device.driver.is_open:
+                    device.driver.open()
+                device.driver.write(zpl.encode("utf-8"))
+            except (DeviceError, ValueError, TypeError, KeyError) as error:
+                self.station.fail_label(job.id, code, f"not printed: {error}"[:200])
+                if device is not None and isinstance(error, DeviceError):
+                    self._set(device, "error", str(error), now)
+                continue
+            self.station.expect(job.id, code, text, now)
+        self.station.close_job(job.id)
+
+    def run(self, *, status_port: int | None = None) -> None:
+        uplink = Uplink(self) if self.client is not None else None
+        threads = []
+        if uplink is not None:
+            threads.append(threading.Thread(target=uplink.run, name="trace-proxy-uplink", daemon=True))
+        if status_port is not None:
+            from .status import serve_status
+
+            server = serve_status(self, status_port)
+            threads.append(threading.Thread(target=server.serve_forever, name="trace-proxy-status", daemon=True))
+        for thread in threads:
+            thread.start()
+        try:
+            while not self.stop_event.is_set():
+                self.poll()
+        finally:
+            self.stop_event.set()
+            if status_port is not None:
+                server.shutdown()
+            for thread in threads:
+                thread.join(timeout=5)
+            self.close()
+
+    def close(self) -> None:
+        for code in list(self.devices):
+            try:
+                self.devices[code].driver.close()
+            except OSError:
+                pass
+        self.selector.close()
+        self.outbox.close()
+
+
+class Uplink:
+    """The thread that talks to Odoo."""
+
+    def __init__(self, proxy: Proxy):
+        self.proxy = proxy
+        settings = proxy.settings
+        self.outbox = Outbox(settings.outbox, clock=proxy.clock)
+        self.forwarder = Forwarder(self.outbox, proxy.client, proxy.config.station.code,
+                                   batch_size=settings.batch_size, clock=proxy.clock,
+                                   backoff_base=settings.backoff_base, backoff_max=settings.backoff_max,
+                                   hold_s=settings.hold_s)
+        self.next_heartbeat = 0.0
+        self.next_print_poll = 0.0
+        self._last_rate = (proxy.clock(), 0)
+        self.reads_per_min = 0.0
+        self.jobs_seen: set[int] = set()
+
+    def step(self) -> bool:
+        """One round; True if there may be more to do at once."""
+        proxy, now = self.proxy, self.proxy.clock()
+        result = self.forwarder.send_once()
+        if now >= self.next_print_poll and any(d.driver.kind == "printer" for d in proxy.devices.values()):
+            self.next_print_poll = now + proxy.settings.print_poll_s
+            self._jobs()
+        if now >= self.next_heartbeat:
+            self.next_heartbeat = now + proxy.settings.heartbeat_s
+            self._heartbeat(now)
+        return result.outcome == "sent"
+
+    def _jobs(self) -> None:
+        client = self.proxy.client
+        for name, value in self.outbox.db.execute("SELECT key, value FROM kv WHERE key LIKE 'job_done.%'"):
+            try:
+                report = json.loads(value)
+                client.print_job_done(int(name.split(".", 1)[1]), report["printed"], report["rejected"])
+            except ServerError as error:
+                if error.status is None or error.status >= 500:
+                    return
+            with self.outbox._tx() as db:
+                db.execute("DELETE FROM kv WHERE key = ?", (name,))
+        try:
+            jobs = client.get_print_jobs()
+        except ServerError:
+            return
+        for job in jobs:
+            if job.id not in self.jobs_seen:
+                self.jobs_seen.add(job.id)
+                self.proxy.jobs.put(job)
+
+    def snapshot(self, now: float) -> dict:
+        stats = self.outbox.stats()
+        counters = stats.counters
+        reads = sum(v for k, v in counters.items() if k.endswith(".reads"))
+        then, before = self._last_rate
+        if now - then >= 5:
+            self.reads_per_min = (reads - before) * 60.0 / (now - then)
+            self._last_rate = (now, reads)
+        return {
+            "station": self.proxy.config.station.code,
+            "backlog": stats.backlog,
+            "devices": [d.to_json() for d in self.proxy.device_statuses(counters)],
+            "rates": {"reads_per_min": round(self.reads_per_min, 1)},
+        }
+
+    def _heartbeat(self, now: float) -> None:
+        body = self.snapshot(now)
+        self.outbox.put(STATUS_KEY, json.dumps(dict(body, time=now, last_error=self.forwarder.last_error)))
+        try:
+            self.proxy.client.heartbeat(body)
+        except ServerError as error:
+            _logger.info("heartbeat failed: %s", error)
+
+    def run(self) -> None:
+        try:
+            while not self.proxy.stop_event.is_set():
+                try:
+                    more = self.step()
+                except Exception:  # keep the uplink alive whatever happens; the outbox keeps the reads
+                    _logger.exception("uplink round failed")
+                    more = False
+                if not more:
+                    self.proxy.stop_event.wait(0.05)
+        finally:
+            self.outbox.close()
+
+
+def _config_json(config: ProxyConfig) -> dict:
+    station = config.station
+    batch = config.batch
+    return {
+        "station": {"code": station.code, "name": station.name, "role": station.role,
+                    "dedup_window_s": station.dedup_window_s, "case_size": station.case_size,
+                    "pallet_size": station.pallet_size},
+        "batch": None if batch is None else {"id": batch.id, "name": batch.name, "gtin": batch.gtin, "lot": batch.lot,
+                                             "product": batch.product, "expiry_date": batch.expiry_date},
+        "devices": [{"code": d.code, "driver": d.driver, "role": d.role, "settings": d.settings}
+                    for d in config.devices],
+        "resolver": config.resolver,
+    }

@@ -1,0 +1,276 @@
+"""What a station does with each read, by its role (configured in Odoo).
+
+- ``commissioning``: each read activates a unit of the running batch -> ``commission`` event;
+- ``aggregation``: unit reads accumulate until a case-code read closes the case with exactly
+  ``case_size`` children (-> ``aggregate`` event), else the case is refused (-> ``reject`` event,
+  the units read are dropped and must be read again). A container read while no unit is pending
+  but closed cases are closes a pallet of ``pallet_size`` cases the same way;
+- ``print_verify``: labels sent to the printer are expected back from the verifier, in order and
+  within ``verify_timeout_s``; a verified label -> ``commission``; a miss, a timeout or a read of
+  something not printed -> ``reject`` (and the code is not commissioned);
+- ``manual``: each read -> ``scan`` event.
+
+Reads of the same code within ``dedup_window_s`` count once (the window slides while the code
+keeps being read, e.g. a unit standing under a camera). Reads that do not parse (empty, partial
+frames, ``NOREAD`` markers, anything :func:`tracekit.gs1.parse_scan` refuses, a bare GTIN
+without a serial) are *noise*: counted per device and shown in the status, never sent.
+
+The logic is pure: it takes frames and a time and returns :class:`~.outbox.NewEvent` s plus
+counter increments; the runner commits them.
+"""
+
+from __future__ import annotations
+
+import collections
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import gs1
+from ..errors import TraceKitError
+from .drivers import Frame
+from .outbox import NewEvent
+from .protocol import BatchConfig, PrintJob, ProxyConfig, utc_iso
+
+NOISE_MARKERS = frozenset({"NOREAD", "NO READ", "NO_READ", "ERROR", "ERR", "FAIL", "?"})
+
+
+def identity(data: gs1.Gs1Data) -> tuple:
+    """What makes two reads the same code, whatever symbol or syntax carried it."""
+    if data.sscc:
+        return ("sscc", data.sscc)
+    if data.serial:
+        return ("item", data.gtin or "", data.serial)
+    return ("gtin", data.gtin or "")
+
+
+@dataclass(frozen=True)
+class Noise:
+    device: str
+    text: str
+    reason: str
+
+
+@dataclass
+class _Expected:
+    job_id: int
+    label_code: str
+    text: str
+    identity: tuple
+    deadline: float
+
+
+@dataclass
+class JobReport:
+    """What becomes ``POST /print_jobs/<id>/done``."""
+
+    job_id: int
+    outstanding: int
+    printed: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+
+
+class Station:
+    def __init__(
+        self,
+        config: ProxyConfig,
+        *,
+        parse: Callable[[str], gs1.Gs1Data] = gs1.parse_scan,
+        noise_markers: frozenset[str] = NOISE_MARKERS,
+        verify_timeout_s: float = 5.0,
+        noise_samples: int = 20,
+    ):
+        self.config = config
+        self.role = config.station.role
+        self.window = max(0.0, config.station.dedup_window_s)
+        self.parse = parse
+        self.noise_markers = frozenset(m.upper() for m in noise_markers)
+        self.verify_timeout_s = verify_timeout_s
+        self.device_roles = {device.code: device.role for device in config.devices}
+        self._seen: dict[str, float] = {}
+        self._units: list[str] = []
+        self._cases: list[str] = []
+        self._expected: collections.deque[_Expected] = collections.deque()
+        self._jobs: dict[int, JobReport] = {}
+        self.finished_jobs: list[JobReport] = []
+        self.counters: dict[str, int] = {}
+        self.noise: collections.deque[Noise] = collections.deque(maxlen=noise_samples)
+
+    @property
+    def batch(self) -> BatchConfig | None:
+        return self.config.batch
+
+    # -- counters -------------------------------------------------------------------------------
+    def _count(self, device: str, name: str, n: int = 1) -> None:
+        key = f"device.{device}.{name}"
+        self.counters[key] = self.counters.get(key, 0) + n
+
+    def take_counters(self) -> dict[str, int]:
+        counters, self.counters = self.counters, {}
+        return counters
+
+    def _noise(self, device: str, text: str, reason: str) -> list[NewEvent]:
+        self._count(device, "noise")
+        self.noise.append(Noise(device, text[:80], reason))
+        return []
+
+    def _reject(self, device: str, code: str, reason: str, now: float) -> NewEvent:
+        self._count(device, "rejects")
+        return NewEvent(device=device, type="reject", code=code, time=utc_iso(now), reason=reason)
+
+    # -- reads ----------------------------------------------------------------------------------
+    def handle(self, device: str, frame: Frame, now: float) -> list[NewEvent]:
+        text = frame.text.strip().strip("\x00")
+        if frame.partial:
+            return self._noise(device, text, "partial read")
+        if not text:
+            return self._noise(device, text, "empty read")
+        if text.upper() in self.noise_markers:
+            return self._noise(device, text, "no read")
+        try:
+            data = self.parse(text)
+        except (TraceKitError, ValueError) as error:
+            return self._noise(device, text, str(error)[:120])
+        if not data.serial and not data.sscc:
+            return self._noise(device, text, "no serial (a product barcode, not a unit code)")
+        ident = identity(data)
+        dedup_key = repr(ident)
+        last = self._seen.get(dedup_key)
+        self._seen[dedup_key] = now
+        if len(self._seen) > 50_000:
+            self._prune(now)
+        if last is not None and now - last < self.window:
+            self._count(device, "duplicates")
+            return []
+        self._count(device, "reads")
+        if self.role == "print_verify" and self.device_roles.get(device) == "verifier":
+            return self._verified(device, text, ident, now)
+        if self.role == "commissioning" or self.role == "print_verify":
+            return [NewEvent(device=device, type="commission", code=text, time=utc_iso(now))]
+        if self.role == "aggregation":
+            return self._aggregate(device, text, data, now)
+        return [NewEvent(device=device, type="scan", code=text, time=utc_iso(now))]
+
+    def _prune(self, now: float) -> None:
+        self._seen = {k: t for k, t in self._seen.items() if now - t < self.window}
+
+    # -- aggregation ----------------------------------------------------------------------------
+    def _is_container(self, data: gs1.Gs1Data) -> bool:
+        if data.sscc:
+            return True
+        if data.source in ("digital_link", "serial") or not data.gtin:
+            return False
+        return bool(self.batch and self.batch.gtin and data.gtin != self.batch.gtin)
+
+    def _aggregate(self, device: str, text: str, data: gs1.Gs1Data, now: float) -> list[NewEvent]:
+        if not self._is_container(data):
+            self._units.append(text)
+            return []
+        station = self.config.station
+        if self._units:
+            units, self._units = self._units, []
+            if station.case_size and len(units) != station.case_size:
+                return [self._reject(device, text, f"case count: expected {station.case_size} units, "
+                                                   f"found {len(units)}", now)]
+            if station.pallet_size:
+                self._cases.append(text)
+            return [NewEvent(device=device, type="aggregate", code=text, time=utc_iso(now), children=tuple(units))]
+        if self._cases and station.pallet_size:
+            cases, self._cases = self._cases, []
+            if len(cases) != station.pallet_size:
+                return [self._reject(device, text, f"pallet count: expected {station.pallet_size} cases, "
+                                                   f"found {len(cases)}", now)]
+            return [NewEvent(device=device, type="aggregate", code=text, time=utc_iso(now), children=tuple(cases))]
+        return [self._reject(device, text, "empty: no unit or case read before this container", now)]
+
+    @property
+    def pending_units(self) -> tuple[str, ...]:
+        return tuple(self._units)
+
+    @property
+    def pending_cases(self) -> tuple[str, ...]:
+        return tuple(self._cases)
+
+    # -- print and verify -----------------------------------------------------------------------
+    def expect(self, job_id: int, label_code: str, text: str, now: float) -> None:
+        """A label carrying ``text`` (its first barcode) was sent to the printer."""
+        try:
+            ident = identity(self.parse(text))
+        except (TraceKitError, ValueError):
+            ident = ("text", text)
+        report = self._jobs.setdefault(job_id, JobReport(job_id, 0))
+        report.outstanding += 1
+        self._expected.append(_Expected(job_id, label_code, text, ident, now + self.verify_timeout_s))
+
+    def fail_label(self, job_id: int, label_code: str, reason: str) -> None:
+        """A label that could not even be printed (printer offline, bad label data)."""
+        report = self._jobs.setdefault(job_id, JobReport(job_id, 0))
+        report.rejected.append({"code": label_code, "reason": reason})
+        self._finish_if_done(report)
+
+    def _resolve(self, expected: _Expected, ok: bool, reason: str = "") -> None:
+        report = self._jobs[expected.job_id]
+        report.outstanding -= 1
+        if ok:
+            report.printed.append(expected.label_code)
+        else:
+            report.rejected.append({"code": expected.label_code, "reason": reason})
+        self._finish_if_done(report)
+
+    def _finish_if_done(self, report: JobReport) -> None:
+        if report.outstanding <= 0 and self._jobs.get(report.job_id) is report:
+            del self._jobs[report.job_id]
+            self.finished_jobs.append(report)
+
+    def close_job(self, job_id: int) -> None:
+        """Every label of the job was sent: report it once the last one is resolved."""
+        report = self._jobs.get(job_id)
+        if report is not None:
+            self._finish_if_done(report)
+
+    def _verified(self, device: str, text: str, ident: tuple, now: float) -> list[NewEvent]:
+        events: list[NewEvent] = []
+        position = next((i for i, e in enumerate(self._expected) if e.identity == ident), None)
+        if position is None:
+            return [self._reject(device, text, "wrong read: this code was not printed here", now)]
+        for _ in range(position):
+            missed = self._expected.popleft()
+            events.append(self._reject(device, missed.text, "missed: the verifier did not read this label", now))
+            self._resolve(missed, False, "missed by the verifier")
+        hit = self._expected.popleft()
+        self._resolve(hit, True)
+        events.append(NewEvent(device=device, type="commission", code=text, time=utc_iso(now)))
+        return events
+
+    def tick(self, now: float, device: str = "") -> list[NewEvent]:
+        """Time passes: labels not read back by their deadline are rejected."""
+        events = []
+        verifier = device or next((c for c, r in self.device_roles.items() if r == "verifier"), "verifier")
+        while self._expected and self._expected[0].deadline <= now:
+            late = self._expected.popleft()
+            events.append(self._reject(verifier, late.text, f"no read within {self.verify_timeout_s:g} s", now))
+            self._resolve(late, False, "not read back in time")
+        return events
+
+    def take_finished_jobs(self) -> list[JobReport]:
+        jobs, self.finished_jobs = self.finished_jobs, []
+        return jobs
+
+
+def render_label(job: PrintJob, label: dict) -> str:
+    """The ZPL of one label of a print job, from the library's templates."""
+    from ..labels import zpl
+
+    template = {"unit": zpl.unit_label, "case": zpl.case_label, "pallet": zpl.pallet_label}[job.kind]
+    accepted = inspect.signature(template).parameters
+    return template(**{k: v for k, v in label.items() if k in accepted and v is not None})
+
+
+def label_text(zpl_text: str) -> str:
+    """What the verifier should read back: the data of the label's first barcode."""
+    from ..labels.zpl import parse_zpl_fields
+
+    for item in parse_zpl_fields(zpl_text):
+        if item.command in ("BQ", "BX", "BC"):
+            return item.data
+    raise TraceKitError(zpl_text[:40], "a label with a barcode", "no barcode field")
