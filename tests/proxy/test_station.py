@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from tracekit.gs1 import calc_check_digit
+from tracekit.proxy.drivers import Frame
+from tracekit.proxy.protocol import ProxyConfig
+from tracekit.proxy.station import Station
+
+from .conftest import config_json, unit_link
+
+DEVICES = [{"code": "cam", "driver": "serial", "role": "reader", "settings": {}},
+           {"code": "ver", "driver": "serial", "role": "verifier", "settings": {}},
+           {"code": "prn", "driver": "zpl_tcp", "role": "printer", "settings": {}}]
+
+
+def _station(role, **kw):
+    return Station(ProxyConfig.from_json(config_json(role, DEVICES, **kw)), verify_timeout_s=2.0)
+
+
+def _sscc(n: int) -> str:
+    body = f"0950600010000000{n:01d}"
+    return body + calc_check_digit(body)
+
+
+def _read(station, text, now, device="cam"):
+    return station.handle(device, Frame(text), now)
+
+
+def test_commissioning_turns_each_read_into_a_commission_event():
+    station = _station("commissioning")
+    events = _read(station, unit_link("A1"), 100.0)
+    assert [(e.type, e.code, e.device) for e in events] == [("commission", unit_link("A1"), "cam")]
+    assert events[0].time.endswith("Z")
+
+
+def test_the_same_code_within_the_window_counts_once_whatever_syntax_carried_it():
+    station = _station("commissioning", dedup=1.0)
+    assert _read(station, unit_link("A1"), 100.0)
+    assert _read(station, "(01)09506000134352(21)A1", 100.5) == []  # same unit as element string
+    assert _read(station, unit_link("A1"), 101.4) == []  # window slides while it is still read
+    assert _read(station, unit_link("A1"), 102.5)
+    assert station.take_counters() == {"device.cam.reads": 2, "device.cam.duplicates": 2}
+
+
+def test_noise_and_partial_reads_are_counted_and_never_sent():
+    station = _station("commissioning")
+    assert _read(station, "NOREAD", 1) == []
+    assert _read(station, "", 2) == []
+    assert _read(station, "https://id.example.com/01/0950", 3) == []  # partial Digital Link
+    assert _read(station, "4006381333931", 4) == []  # a product EAN, no serial
+    assert station.handle("cam", Frame(unit_link("X"), partial=True), 5) == []
+    assert station.take_counters() == {"device.cam.noise": 5}
+    assert [n.reason for n in station.noise][0] == "no read"
+
+
+def test_aggregation_packs_exactly_case_size_units_then_pallets_cases():
+    station = _station("aggregation", case_size=2, pallet_size=2)
+    now = 10.0
+    for case in (1, 2):
+        assert _read(station, unit_link(f"U{case}a"), now) == []
+        assert _read(station, unit_link(f"U{case}b"), now) == []
+        [event] = _read(station, _sscc(case), now)
+        assert (event.type, event.code, event.children) == ("aggregate", _sscc(case),
+                                                            (unit_link(f"U{case}a"), unit_link(f"U{case}b")))
+    [pallet] = _read(station, _sscc(9), now)
+    assert (pallet.type, pallet.children) == ("aggregate", (_sscc(1), _sscc(2)))
+
+
+def test_a_case_with_the_wrong_count_is_rejected_and_not_packed():
+    station = _station("aggregation", case_size=3)
+    _read(station, unit_link("U1"), 1)
+    _read(station, unit_link("U2"), 1)
+    [event] = _read(station, _sscc(1), 1)
+    assert event.type == "reject" and event.code == _sscc(1) and "expected 3 units, found 2" in event.reason
+    assert station.pending_units == ()
+    [empty] = _read(station, _sscc(2), 2)
+    assert empty.type == "reject" and "empty" in empty.reason
+
+
+def test_manual_station_sends_scan_events():
+    [event] = _read(_station("manual"), "ABC123", 1)
+    assert (event.type, event.code) == ("scan", "ABC123")
+
+
+def test_print_verify_commissions_verified_labels_and_rejects_misses_wrong_reads_and_timeouts():
+    station = _station("print_verify")
+    for serial in ("P1", "P2", "P3", "P4"):
+        station.expect(5, serial, unit_link(serial), now=0.0)
+    station.close_job(5)
+    [ok] = _read(station, unit_link("P1"), 0.5, device="ver")
+    assert (ok.type, ok.code) == ("commission", unit_link("P1"))
+    # P2 missed: the verifier reads P3 next
+    missed, ok3 = _read(station, unit_link("P3"), 0.6, device="ver")
+    assert (missed.type, missed.code, ok3.type) == ("reject", unit_link("P2"), "commission")
+    [wrong] = _read(station, unit_link("NOTPRINTED"), 0.7, device="ver")
+    assert wrong.type == "reject" and "not printed" in wrong.reason
+    assert station.tick(1.0) == []
+    [late] = station.tick(2.5)
+    assert (late.type, late.code, late.device) == ("reject", unit_link("P4"), "ver")
+    [report] = station.take_finished_jobs()
+    assert report.printed == ["P1", "P3"]
+    assert [r["code"] for r in report.rejected] == ["P2", "P4"]
