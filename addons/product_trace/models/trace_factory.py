@@ -1,4 +1,7 @@
-from odoo import fields, models
+from tracekit import gs1
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class TraceFactory(models.Model):
@@ -18,3 +21,9 @@ class TraceFactory(models.Model):
     _sql_constraints = [
         ("code_company_uniq", "unique(code, company_id)", "A factory code must be unique per company."),
     ]
+
+    @api.constrains("gln")
+    def _check_gln(self):
+        for factory in self.filtered("gln"):
+            if not gs1.is_valid_gln(factory.gln):
+                raise ValidationError(_("%(gln)s is not a valid GLN (13 digits with a check digit).", gln=factory.gln))

@@ -22,7 +22,7 @@ class TraceCase(TransactionCase):
              "barcode": "16901234567929", "trace_level": "case"}
         )
         cls.lot = cls.env["stock.lot"].create({"name": "L2611A", "product_id": cls.product.id})
-        factory = cls.env["trace.factory"].create({"name": "Plant", "code": "P1", "gln": "6901234000002"})
+        factory = cls.env["trace.factory"].create({"name": "Plant", "code": "P1", "gln": "6901234000009"})
         workshop = cls.env["trace.workshop"].create({"name": "Filling", "code": "F", "factory_id": factory.id})
         cls.line = cls.env["trace.production.line"].create({"name": "Line A", "code": "P1-A", "workshop_id": workshop.id})
         cls.supplier = cls.env["res.partner"].create({"name": "Leaf Supplier"})

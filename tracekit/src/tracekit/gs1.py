@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from biip import ParseError
 from biip.gs1_messages import GS1Message
@@ -29,7 +29,7 @@ GS = "\x1d"
 # GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1)
 CSET82 = frozenset("!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 _SYMBOLOGY_ID = re.compile(r"^\][A-Za-z][0-9]")
-_URL_SAFE = "!\"'()*+,-.:;=_"  # kept as is in a Digital Link path; the rest of set 82 is percent-encoded
+_URL_SAFE = "!\"'()*,-.:;=_"  # kept as is in a Digital Link; the rest of set 82 is percent-encoded
 
 
 def _digits(value: str, name: str) -> str:
@@ -309,7 +309,11 @@ def parse_digital_link(url: str) -> Gs1Data:
     if len(pairs) % 2:
         raise InvalidComponent(url, "AI/value pairs in the path", repr(parts.path))
     path_values = {pairs[i]: unquote(pairs[i + 1]) for i in range(0, len(pairs), 2)}
-    query_values = dict(parse_qsl(parts.query, keep_blank_values=True))
+    # '+' is not a space here: Digital Link values are percent-encoded (RFC 3986), not form-encoded
+    query_values = {
+        unquote(key): unquote(value)
+        for key, _sep, value in (item.partition("=") for item in parts.query.split("&") if item)
+    }
     for ai in set(path_values) & set(query_values):
         if path_values[ai] != query_values[ai]:
             raise InvalidComponent(url, f"AI ({ai}) once", f"{path_values[ai]!r} and {query_values[ai]!r}")
