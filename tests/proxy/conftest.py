@@ -58,6 +58,7 @@ class FakeOdoo:
         self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(self.context)
         self.port = 0
+        self.down = False
         self.server = None
         self.thread = None
 
@@ -79,6 +80,13 @@ class FakeOdoo:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _cut(self):
+                if fake.down:  # a connection kept alive across the cut dies with it
+                    self.close_connection = True
+                    self.connection.close()
+                    return True
+                return False
+
             def _auth(self):
                 if self.headers.get("Authorization") != f"Bearer {API_KEY}":
                     self._answer(401, {"error": "unauthorized"})
@@ -90,7 +98,7 @@ class FakeOdoo:
                 return json.loads(self.rfile.read(length) or b"null")
 
             def do_GET(self):  # noqa: N802
-                if not self._auth():
+                if self._cut() or not self._auth():
                     return
                 if self.path == "/trace/hw/v1/config":
                     self._answer(200, fake.config)
@@ -103,7 +111,7 @@ class FakeOdoo:
 
             def do_POST(self):  # noqa: N802
                 body = self._body()
-                if not self._auth():
+                if self._cut() or not self._auth():
                     return
                 if self.path == "/trace/hw/v1/events":
                     status, answer = fake.ingest(body)
@@ -124,6 +132,7 @@ class FakeOdoo:
 
         server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         server.daemon_threads = True
+        server.handle_error = lambda request, address: None  # clients that time out and leave
         server.socket = self.context.wrap_socket(server.socket, server_side=True)
         self.server = server
         self.port = server.server_address[1]
@@ -133,11 +142,14 @@ class FakeOdoo:
 
     def cut(self) -> None:
         """The network goes away: nobody listens on the port any more."""
+        self.down = True
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
 
-    restore = start
+    def restore(self) -> FakeOdoo:
+        self.down = False
+        return self.start()
 
     @property
     def url(self) -> str:
