@@ -45,6 +45,7 @@ class ProxySettings:
     backoff_max: float = 60.0
     hold_s: float = 600.0
     max_pass_reads: int = 20_000
+    max_pass_s: float = 0.02  # group-commit window: a read is acknowledged within about this long
 
 
 @dataclass
@@ -120,7 +121,8 @@ class Proxy:
         events: list[NewEvent] = []
         ready = self.selector.select(timeout) if self.selector.get_map() else (time.sleep(timeout) or [])
         reads = 0
-        while ready and reads < self.settings.max_pass_reads:
+        window_end = now + self.settings.max_pass_s
+        while ready and reads < self.settings.max_pass_reads and self.clock() < window_end:
             now = self.clock()
             for key, _mask in ready:
                 code = key.data
