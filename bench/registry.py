@@ -42,7 +42,7 @@ def setup(env, suffix):
         {"name": "Bench tea %s" % suffix, "barcode": "6901234567922" if suffix == "u" else False,
          "is_storable": True, "tracking": "lot"}
     )
-    lot = env["stock.lot"].create({"name": "BENCH-%s-%s" % (suffix, time.time_ns()), "product_id": product.id})
+    lot = env["stock.lot"].create({"name": "B%s%d" % (suffix, time.time_ns() % 10**12), "product_id": product.id})
     batch = env["trace.batch"].create({"product_id": product.id, "lot_id": lot.id, "production_date": "2026-11-25"})
     return product, lot, batch
 

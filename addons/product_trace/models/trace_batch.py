@@ -144,6 +144,21 @@ class TraceBatch(models.Model):
                 )
             ) from error
 
+    def _check_gs1_lot(self):
+        """The lot name travels in every code (AI 10): at most 20 characters of GS1 set 82."""
+        self.ensure_one()
+        if self.lot_id:
+            try:
+                gs1.validate_lot(self.lot_id.name)
+            except TraceKitError as error:
+                raise UserError(
+                    _(
+                        "The lot name %(lot)s cannot be printed in a GS1 code: at most 20 letters, digits "
+                        "or GS1 punctuation, no spaces.",
+                        lot=self.lot_id.name,
+                    )
+                ) from error
+
     def _case_gtin(self):
         self.ensure_one()
         packaging = self.product_id.packaging_ids.filtered(lambda p: p.trace_level == "case" and p.barcode)[:1]
@@ -181,6 +196,7 @@ class TraceBatch(models.Model):
             raise UserError(_("The number of codes to issue must be positive, not %(qty)s.", qty=quantity))
         if self.state in ("done", "cancel"):
             raise UserError(_("Batch %(batch)s is closed: no more codes can be issued.", batch=self.name))
+        self._check_gs1_lot()
         if level == "unit":
             self._unit_gtin()
         elif not self.company_id.trace_gs1_company_prefix and not (level == "case" and self._case_gtin()):
@@ -223,6 +239,7 @@ class TraceBatch(models.Model):
             if not batch.lot_id:
                 raise UserError(_("Set the lot of batch %(batch)s before confirming it.", batch=batch.name))
             batch._unit_gtin()
+            batch._check_gs1_lot()
             batch.state = "confirmed"
             if batch.activation_mode == "manual":
                 activated = self.env["trace.code"]._activate_batch(batch)

@@ -447,18 +447,22 @@ class TraceCode(models.Model):
         )
         self._pack_check()
         now = fields.Datetime.now()
-        # children: new parent, new path, packed
-        cr.execute(
-            """
-            UPDATE trace_code c
-               SET parent_id = t.parent_id, parent_path = t.parent_path || c.id || '/', state = 'packed',
-                   pack_date = %(now)s, write_date = %(now)s, write_uid = %(uid)s
-              FROM trace_pack t
-             WHERE c.id = t.child_id
-            """,
-            {"now": now, "uid": self.env.uid},
-        )
-        count = cr.rowcount
+        # children: new parent, new path, packed; top-down (cases onto pallets before units into
+        # cases), so that a container moved in this call passes its new path to its contents and
+        # every row is written once
+        count = 0
+        for level in ("case", "unit"):
+            cr.execute(
+                """
+                UPDATE trace_code c
+                   SET parent_id = t.parent_id, parent_path = p.parent_path || c.id || '/', state = 'packed',
+                       pack_date = %(now)s, write_date = %(now)s, write_uid = %(uid)s
+                  FROM trace_pack t JOIN trace_code p ON p.id = t.parent_id
+                 WHERE c.id = t.child_id AND t.child_level = %(level)s
+                """,
+                {"now": now, "uid": self.env.uid, "level": level},
+            )
+            count += cr.rowcount
         self._pack_fix_paths("SELECT child_id FROM trace_pack")
         # parents that were only issued are commissioned by packing
         cr.execute(
@@ -533,23 +537,25 @@ class TraceCode(models.Model):
 
     @api.model
     def _pack_fix_paths(self, moved_query):
-        """Rebuild ``parent_path`` below the moved codes, one set-based UPDATE per level.
+        """Rebuild ``parent_path`` of what is already inside the moved codes.
 
-        A moved code got its path from its parent's path as it was before the move. That is right
-        unless its parent moved in the same call; and everything already inside a moved code still
-        carries the old prefix. So the walk starts from the moved codes whose parent did not move
-        and rewrites their contents level by level (units hold nothing, so they end the walk).
+        The moved codes themselves got their new path; their earlier contents (units in a case
+        that now goes onto a pallet) still carry the old prefix. The walk goes down one level per
+        set-based UPDATE from the moved containers, skipping codes moved in this call (their path
+        is right), and ends at units, which hold nothing.
         """
         cr = self.env.cr
         cr.execute(
             f"""
+            CREATE TEMP TABLE IF NOT EXISTS trace_moved (id int PRIMARY KEY) ON COMMIT DROP;
             CREATE TEMP TABLE IF NOT EXISTS trace_frontier (id int) ON COMMIT DROP;
             CREATE TEMP TABLE IF NOT EXISTS trace_frontier_next (id int) ON COMMIT DROP;
-            TRUNCATE trace_frontier, trace_frontier_next;
+            TRUNCATE trace_moved, trace_frontier, trace_frontier_next;
+            INSERT INTO trace_moved SELECT DISTINCT id FROM ({moved_query}) m(id);
             INSERT INTO trace_frontier
-            SELECT c.id FROM trace_code c
-             WHERE c.id IN ({moved_query}) AND c.level <> 'unit'
-               AND (c.parent_id IS NULL OR c.parent_id NOT IN ({moved_query}));
+            SELECT c.id FROM trace_code c JOIN trace_moved m ON m.id = c.id WHERE c.level <> 'unit';
+            ANALYZE trace_moved;
+            ANALYZE trace_frontier;
             """  # noqa: S608
         )
         for _depth in range(len(LEVELS)):
@@ -559,12 +565,14 @@ class TraceCode(models.Model):
                     UPDATE trace_code c SET parent_path = p.parent_path || c.id || '/'
                       FROM trace_frontier f JOIN trace_code p ON p.id = f.id
                      WHERE c.parent_id = f.id
+                       AND NOT EXISTS (SELECT 1 FROM trace_moved m WHERE m.id = c.id)
                  RETURNING c.id, c.level
                 )
                 INSERT INTO trace_frontier_next SELECT id FROM moved WHERE level <> 'unit';
                 TRUNCATE trace_frontier;
                 INSERT INTO trace_frontier SELECT id FROM trace_frontier_next;
                 TRUNCATE trace_frontier_next;
+                ANALYZE trace_frontier;
                 SELECT count(*) FROM trace_frontier;
                 """
             )

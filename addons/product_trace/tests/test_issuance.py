@@ -51,6 +51,13 @@ class TestIssuance(TraceCase):
             self.batch.issue_codes(10)
         self.assertEqual(self.snapshot(), before)
 
+    def test_lot_name_that_cannot_travel_in_a_code_is_refused(self):
+        self.lot.name = "LOT WITH SPACES 2026-11"
+        before = self.snapshot()
+        with self.assertRaisesRegex(UserError, "cannot be printed in a GS1 code"):
+            self.batch.issue_codes(3)
+        self.assertEqual(self.snapshot(), before)
+
     def test_case_codes_carry_packaging_gtin_and_pallets_are_ssccs(self):
         self.batch.issue_codes(2, level="case")
         self.batch.issue_codes(1, level="pallet")
