@@ -246,6 +246,11 @@ class TraceBatch(models.Model):
                 batch.message_post(body=_("%(count)s unit codes activated.", count=activated))
         return True
 
+    def unlink(self):
+        if self.env["trace.code"].search_count([("batch_id", "in", self.ids)], limit=1):
+            raise UserError(_("A batch with codes cannot be deleted: its codes must stay traceable."))
+        return super().unlink()
+
     def action_done(self):
         self.filtered(lambda b: b.state == "confirmed").write({"state": "done"})
 

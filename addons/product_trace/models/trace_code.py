@@ -7,6 +7,7 @@ from tracekit.errors import TraceKitError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -26,14 +27,21 @@ class TraceCode(models.Model):
 
     A lean table written with set-based SQL on the hot paths (issuance, activation, packing);
     the ORM reads it. Codes never move between companies and are never deleted once issued.
-    ``parent_path`` is Odoo's materialised path (``_parent_store``), so the subtree of a code is
-    one index range scan and its ancestors are the ids of its path.
+    ``parent_path`` is a materialised path (``<pallet id>/<case id>/<unit id>/``, the format of
+    Odoo's parent_store), so the subtree of a code is one index range scan and its ancestors are
+    the ids of its path.
+
+    The table is written a million rows at a time, so it carries only the indexes its queries
+    need: the unique code, BRIN indexes on batch and lot (codes of a batch are written
+    together), and partial indexes on the hierarchy (loose codes are not in them). It carries no
+    foreign-key constraints: PostgreSQL checks those with one trigger call per row, which costs
+    more than the whole COPY. The registry methods are the only writers and take every reference
+    from records they have read; codes are never deleted, and a batch with codes cannot be.
     """
 
     _name = "trace.code"
     _description = "Traceable Code"
     _order = "id desc"
-    _parent_store = True
     _check_company_auto = True
 
     name = fields.Char(string="Code", required=True, readonly=True, copy=False)
@@ -41,15 +49,13 @@ class TraceCode(models.Model):
     level = fields.Selection(LEVELS, required=True, default="unit", readonly=True)
     state = fields.Selection(STATES, required=True, default="issued", readonly=True)
     product_id = fields.Many2one("product.product", required=True, readonly=True, check_company=True)
-    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True, index=True, check_company=True)
-    batch_id = fields.Many2one(
-        "trace.batch", readonly=True, index=True, ondelete="restrict", check_company=True
-    )
+    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True, check_company=True)
+    batch_id = fields.Many2one("trace.batch", readonly=True, ondelete="restrict", check_company=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     parent_id = fields.Many2one(
         "trace.code", string="Packed In", readonly=True, index="btree_not_null", ondelete="restrict"
     )
-    parent_path = fields.Char(index=True)
+    parent_path = fields.Char(readonly=True)
     child_ids = fields.One2many("trace.code", "parent_id", string="Contents")
     pack_date = fields.Datetime(string="Packed On", readonly=True)
     child_count = fields.Integer(compute="_compute_child_count", string="Direct Contents")
@@ -58,6 +64,34 @@ class TraceCode(models.Model):
     _sql_constraints = [
         ("name_uniq", "unique(name)", "This code exists already: codes are unique."),
     ]
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        self.pool.post_init(self._drop_foreign_keys)
+        return result
+
+    def _drop_foreign_keys(self):
+        """Queued after the fields' own foreign-key requests: withdraw them (see the class doc)."""
+        for key in [key for key in self.pool._foreign_keys if key[0] == self._table]:
+            del self.pool._foreign_keys[key]
+        self.env.cr.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [self._table]
+        )
+        for (name,) in self.env.cr.fetchall():
+            self.env.cr.execute(SQL("ALTER TABLE trace_code DROP CONSTRAINT %s", SQL.identifier(name)))
+
+    def init(self):
+        cr = self.env.cr
+        # btree indexes of earlier versions, replaced by the ones below
+        cr.execute(
+            "DROP INDEX IF EXISTS trace_code__batch_id_index, trace_code__lot_id_index, trace_code__parent_path_index"
+        )
+        cr.execute("CREATE INDEX IF NOT EXISTS trace_code_batch_brin ON trace_code USING brin (batch_id)")
+        cr.execute("CREATE INDEX IF NOT EXISTS trace_code_lot_brin ON trace_code USING brin (lot_id)")
+        cr.execute(
+            """CREATE INDEX IF NOT EXISTS trace_code_parent_path_packed
+                   ON trace_code (parent_path varchar_pattern_ops) WHERE parent_id IS NOT NULL"""
+        )
 
     def _compute_child_count(self):
         groups = self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"])
@@ -103,7 +137,12 @@ class TraceCode(models.Model):
     def create(self, vals_list):
         if not self.env.context.get("trace_code_registry"):
             raise UserError(_("Codes are issued from a batch (Issue Codes), never created by hand."))
-        return super().create(vals_list)
+        codes = super().create(vals_list)
+        self.env.cr.execute(
+            "UPDATE trace_code SET parent_path = id || '/' WHERE id = ANY(%s) AND parent_path IS NULL", [codes.ids]
+        )
+        codes.invalidate_recordset(["parent_path"])
+        return codes
 
     def write(self, vals):
         if not self.env.context.get("trace_code_registry"):
@@ -262,6 +301,9 @@ class TraceCode(models.Model):
                       company=company.name)
                 ) from error
             raise
+        # index the new block ranges now: without autovacuum they would be scanned by every query
+        cr.execute("SELECT brin_summarize_new_values('trace_code_batch_brin'::regclass)")
+        cr.execute("SELECT brin_summarize_new_values('trace_code_lot_brin'::regclass)")
         self.env["trace.code.count"]._add([(batch.id, batch.lot_id.id, company.id, level, "issued", quantity)])
         return quantity
 
@@ -644,7 +686,8 @@ class TraceCode(models.Model):
 
     def _subtree_domain(self):
         self.ensure_one()
-        return [("parent_path", "=like", self.parent_path + "%"), ("id", "!=", self.id)]
+        # everything inside is packed: the partial index on packed paths serves this
+        return [("parent_path", "=like", self.parent_path + "%"), ("parent_id", "!=", False), ("id", "!=", self.id)]
 
     def _history_events(self):
         """Every event of this code: its own, its batch's, and its current ancestors' since it
@@ -692,9 +735,8 @@ class TraceCode(models.Model):
         contents = self.search(self._subtree_domain(), limit=50, order="level desc, id")
         siblings = 0
         if self.lot_id:
-            siblings = self.search_count(
-                [("lot_id", "=", self.lot_id.id), ("level", "=", self.level), ("id", "!=", self.id)]
-            )
+            counts = self.env["trace.code.count"]._counts_by_lot([self.lot_id.id], level=self.level)
+            siblings = sum(counts.get(self.lot_id.id, {}).values()) - 1
         events = self._history_events()
         return {
             "code": {
