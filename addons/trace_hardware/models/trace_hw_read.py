@@ -1,7 +1,8 @@
+import io
 import json
+import re
 from datetime import timedelta
-
-from psycopg2.extras import execute_values
+from urllib.parse import unquote
 
 from tracekit import gs1
 from tracekit.errors import TraceKitError
@@ -12,6 +13,18 @@ LEVEL_RANK = {"unit": 1, "case": 2, "pallet": 3}
 # a read for a code not known yet is retried this many times (about an hour) before it becomes an exception
 MAX_ATTEMPTS = 12
 RETRY_MINUTES = 5
+# A Digital Link whose last path segment is the serial: <head ending in /21/><serial>[?query]. No
+# whitespace, control characters or fragment (those go through the full parser).
+_LINK_SERIAL = re.compile(r"^(https?://[^?#\s]*/21/)([^/?#\s]+)(\?[^#\s]*)?$", re.I)
+_PLACEHOLDER = "0"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    return str(value).translate(_COPY_ESCAPES)
 
 
 class TraceHwRead(models.Model):
@@ -64,6 +77,33 @@ class TraceHwRead(models.Model):
         return data.sscc or data.serial
 
     @api.model
+    def _keys(self, texts):
+        """``[self._key(text) for text in texts]``, fast for the Digital Links of a line.
+
+        The links of one batch differ only in their serial: the rest of the link (the template:
+        resolver, GTIN, lot, dates) is parsed once with a placeholder serial, then each link only
+        needs its serial checked. Anything else goes through :meth:`_key`.
+        """
+        templates, keys = {}, []
+        for text in texts:
+            match = _LINK_SERIAL.match(text.strip()) if isinstance(text, str) else None
+            if match:
+                head, tail = match.group(1), match.group(3) or ""
+                usable = templates.get((head, tail))
+                if usable is None:
+                    query_ais = {unquote(item.partition("=")[0]) for item in tail[1:].split("&") if item}
+                    usable = "21" not in query_ais and self._key(head + _PLACEHOLDER + tail) == _PLACEHOLDER
+                    templates[(head, tail)] = usable
+                if usable:
+                    try:
+                        keys.append(gs1.validate_serial(unquote(match.group(2))))
+                    except TraceKitError:
+                        keys.append(None)
+                    continue
+            keys.append(self._key(text))
+        return keys
+
+    @api.model
     def _fetch(self, station, keys):
         if not keys:
             return {}
@@ -103,10 +143,12 @@ class TraceHwRead(models.Model):
             seen_ids.add(event["id"])
             fresh.append(event)
 
-        keys = {}
-        for event in fresh:
-            names = [event["code"]] + (event.get("children") or [])
-            keys[event["id"]] = [self._key(name) for name in names]
+        names = [[event["code"]] + (event.get("children") or []) for event in fresh]
+        flat = self._keys([name for event_names in names for name in event_names])
+        keys, position = {}, 0
+        for event, event_names in zip(fresh, names):
+            keys[event["id"]] = flat[position:position + len(event_names)]
+            position += len(event_names)
         codes = self._fetch(station, {k for ks in keys.values() for k in ks if k})
         batch = station.batch_id
 
@@ -197,6 +239,10 @@ class TraceHwRead(models.Model):
         now = fields.Datetime.now()
         later = now + timedelta(minutes=RETRY_MINUTES)
         rows, updates = [], []
+        # the columns every row of this post shares, in COPY text format once
+        head = "\t".join(_copy_text(v) for v in (station.id, station.company_id.id, station.batch_id.id or None))
+        created = "\t".join(_copy_text(v) for v in (now, self.env.uid, 1))
+        parked_retry = _copy_text(later)
         for event in events:
             res = results[event["id"]]
             row = retry.get(event["id"])
@@ -207,24 +253,25 @@ class TraceHwRead(models.Model):
                 updates.append((status, res["error"], res["message"], row.attempts + 1,
                                 later if status == "parked" else None, row.id))
                 continue
-            rows.append((
-                event["id"], station.id, station.company_id.id, station.batch_id.id or None,
-                event.get("device"), event.get("seq"), event.get("time", "").replace("T", " ").rstrip("Z")[:19] or None,
-                event["type"], event["code"], json.dumps(event.get("children")) if event.get("children") else None,
-                event.get("reason"), res["status"], res["error"], res["message"],
-                later if res["status"] == "parked" else None, now, self.env.uid,
-            ))
+            children = event.get("children")
+            rows.append("\t".join((
+                _copy_text(event["id"]), head,
+                *map(_copy_text, (
+                    event.get("device"), event.get("seq"),
+                    event.get("time", "").replace("T", " ").rstrip("Z")[:19] or None,
+                    event["type"], event["code"], json.dumps(children) if children else None,
+                    event.get("reason"), res["status"], res["error"], res["message"])),
+                parked_retry if res["status"] == "parked" else "\\N", created,
+            )) + "\n")
         if rows:
-            execute_values(
-                self.env.cr._obj,
+            # COPY: the set-based insert of a whole batch of reads (thousands of rows per post)
+            self.env.cr.copy_expert(
                 """
-                INSERT INTO trace_hw_read (event_id, station_id, company_id, batch_id, device, seq, read_time, type,
+                COPY trace_hw_read (event_id, station_id, company_id, batch_id, device, seq, read_time, type,
                     code, children, reason, status, error, message, next_retry, create_date, create_uid, attempts)
-                VALUES %s
+                FROM STDIN
                 """,
-                rows,
-                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, 1)",
-                page_size=1000,
+                io.StringIO("".join(rows)),
             )
         for status, error, message, attempts, next_retry, row_id in updates:
             self.env.cr.execute(

@@ -131,3 +131,23 @@ class TestIngest(HardwareCase):
         self.assertFalse(Key._station_for("Bearer nonsense"))
         self.key_record.action_revoke()
         self.assertFalse(Key._station_for(self.key))
+
+    def test_fast_key_path_agrees_with_the_parser(self):
+        Read = self.env["trace.hw.read"]
+        link = self.units[0]._digital_link()
+        head, serial = link.split("/21/", 1)[0] + "/21/", self.units[0].name
+        tail = link.split(serial, 1)[1]
+        texts = [link, " " + link + "\r\n", link.replace(serial, serial + "%2F"), link.replace(serial, ""),
+                 link.replace(serial, "A" * 21), link.replace(serial, "AB%43"), head + serial + "#x",
+                 head + serial + tail + "&21=OTHER", head + serial + tail + "&17=991399",
+                 head.replace("/01/", "/01/1") + serial + tail, head + "0" + tail + "&21=0",
+                 head + "x\ty" + tail, head.replace("https", "HTTPS") + serial, "ftp://x/01/1/21/A",
+                 self.cases[0]._digital_link(), serial, "(01)" + self.units[0].gtin + "(21)" + serial, "", None]
+        self.assertEqual(Read._keys(texts), [Read._key(text) for text in texts])
+
+    def test_reads_with_tabs_and_backslashes_are_stored_as_sent(self):
+        reason = "jam\tat\\the\nlabeller\r"
+        _payload, (status, answer) = self.post([self.event("NOREAD-1", kind="reject", reason=reason)])
+        self.assertEqual((status, answer["results"][0]["status"]), (200, "ok"))
+        read = self.env["trace.hw.read"].search([("code", "=", "NOREAD-1")])
+        self.assertEqual(read.reason, reason)
