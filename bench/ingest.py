@@ -400,7 +400,7 @@ def print_table(report, commission_total, aggregate_total, args):
     print()
     print(f"{'':{width}}  {'reads':>9} {'seconds':>9} {'reads/s':>9} {'children/s':>11}  target")
     for name, reads, secs, rate, child_rate in rows:
-        print(f"{name:{width}}  {reads:>9} {secs:>9.2f} {rate if rate is not None else float('nan'):>9.0f} "
+        print(f"{name:{width}}  {reads:>9} {secs:>9.2f} {'' if rate is None else f'{rate:>9.0f}':>9} "
               f"{'' if child_rate is None else f'{child_rate:>11.0f}':>11}  {TARGET:.0f}/s")
     projected = 1_000_000 / (units / both) if both else float("nan")
     print(f"\nunits {units}: activated and aggregated in {both:.1f} s over HTTPS; at that rate 1,000,000 units "
