@@ -1,12 +1,14 @@
 import base64
 import io
 import logging
+from collections import Counter
 
 from tracekit import gs1
 from tracekit.errors import TraceKitError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -14,12 +16,22 @@ _logger = logging.getLogger(__name__)
 LEVELS = [("unit", "Unit"), ("case", "Case"), ("pallet", "Pallet")]
 LEVEL_RANK = {"unit": 1, "case": 2, "pallet": 3}
 STATES = [("issued", "Issued"), ("active", "Active"), ("packed", "Packed"), ("void", "Void")]
+ACTIVATION = [("issued", "Issued"), ("active", "Active"), ("void", "Void")]
 
 # Columns written by the COPY of an issuance, in this order.
 _ISSUE_COLUMNS = (
-    "id, name, parent_path, gtin, level, state, product_id, lot_id, batch_id, company_id, "
+    "name, gtin, level, activation, product_id, lot_id, batch_id, company_id, "
     "create_date, create_uid, write_date, write_uid"
 )
+# The packing hierarchy: one row per code packed into another, nothing for loose codes.
+_TREE_DDL = """
+    CREATE TABLE IF NOT EXISTS trace_code_tree (
+        code_id integer PRIMARY KEY,
+        parent_id integer NOT NULL,
+        pack_date timestamp without time zone NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS trace_code_tree_parent ON trace_code_tree (parent_id);
+"""
 
 
 class TraceCode(models.Model):
@@ -27,16 +39,19 @@ class TraceCode(models.Model):
 
     A lean table written with set-based SQL on the hot paths (issuance, activation, packing);
     the ORM reads it. Codes never move between companies and are never deleted once issued.
-    ``parent_path`` is a materialised path (``<pallet id>/<case id>/<unit id>/``, the format of
-    Odoo's parent_store), so the subtree of a code is one index range scan and its ancestors are
-    the ids of its path.
 
     The table is written a million rows at a time, so it carries only the indexes its queries
-    need: the unique code, BRIN indexes on batch and lot (codes of a batch are written
-    together), and partial indexes on the hierarchy (loose codes are not in them). It carries no
-    foreign-key constraints: PostgreSQL checks those with one trigger call per row, which costs
-    more than the whole COPY. The registry methods are the only writers and take every reference
-    from records they have read; codes are never deleted, and a batch with codes cannot be.
+    need: the unique code and BRIN indexes on batch and lot (codes of a batch are written
+    together). It carries no foreign-key constraints: PostgreSQL checks those with one trigger
+    call per row, which costs more than the whole COPY. The registry methods are the only writers
+    and take every reference from records they have read; codes are never deleted, and a batch
+    with codes cannot be.
+
+    Packing does not touch this table at all: the hierarchy lives in the narrow table
+    ``trace_code_tree`` (code, parent, packing time), so packing a million units is a million
+    small inserts, not a million rewrites of wide, indexed rows. ``state`` (with "packed") and
+    ``parent_id`` are read from it; subtree and ancestors are one set-based query per level, and
+    there are three levels at most.
     """
 
     _name = "trace.code"
@@ -47,18 +62,16 @@ class TraceCode(models.Model):
     name = fields.Char(string="Code", required=True, readonly=True, copy=False)
     gtin = fields.Char(string="GTIN", readonly=True)
     level = fields.Selection(LEVELS, required=True, default="unit", readonly=True)
-    state = fields.Selection(STATES, required=True, default="issued", readonly=True)
+    activation = fields.Selection(ACTIVATION, required=True, default="issued", readonly=True)
+    state = fields.Selection(STATES, compute="_compute_tree", search="_search_state")
     product_id = fields.Many2one("product.product", required=True, readonly=True, check_company=True)
     lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True, check_company=True)
     batch_id = fields.Many2one("trace.batch", readonly=True, ondelete="restrict", check_company=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    parent_id = fields.Many2one(
-        "trace.code", string="Packed In", readonly=True, index="btree_not_null", ondelete="restrict"
-    )
-    parent_path = fields.Char(readonly=True)
-    child_ids = fields.One2many("trace.code", "parent_id", string="Contents")
-    pack_date = fields.Datetime(string="Packed On", readonly=True)
-    child_count = fields.Integer(compute="_compute_child_count", string="Direct Contents")
+    parent_id = fields.Many2one("trace.code", string="Packed In", compute="_compute_tree", search="_search_parent_id")
+    pack_date = fields.Datetime(string="Packed On", compute="_compute_tree")
+    child_ids = fields.Many2many("trace.code", string="Contents", compute="_compute_child_ids")
+    child_count = fields.Integer(compute="_compute_child_ids", string="Direct Contents")
     digital_link = fields.Char(compute="_compute_digital_link", string="Digital Link")
 
     _sql_constraints = [
@@ -82,22 +95,74 @@ class TraceCode(models.Model):
 
     def init(self):
         cr = self.env.cr
-        # btree indexes of earlier versions, replaced by the ones below
-        cr.execute(
-            "DROP INDEX IF EXISTS trace_code__batch_id_index, trace_code__lot_id_index, trace_code__parent_path_index"
-        )
         cr.execute("CREATE INDEX IF NOT EXISTS trace_code_batch_brin ON trace_code USING brin (batch_id)")
         cr.execute("CREATE INDEX IF NOT EXISTS trace_code_lot_brin ON trace_code USING brin (lot_id)")
-        cr.execute(
-            """CREATE INDEX IF NOT EXISTS trace_code_parent_path_packed
-                   ON trace_code (parent_path varchar_pattern_ops) WHERE parent_id IS NOT NULL"""
-        )
+        cr.execute(_TREE_DDL)
 
-    def _compute_child_count(self):
-        groups = self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"])
-        counts = {parent.id: count for parent, count in groups}
+    def _count_keys(self):
+        """How many of these codes there are per (batch, lot, company, level), for the counters."""
+        return Counter((c.batch_id.id, c.lot_id.id, c.company_id.id, c.level) for c in self)
+
+    def _tree_rows(self):
+        """``{code id: (parent id, pack date)}`` of these codes that are packed."""
+        if not self.ids:
+            return {}
+        self.env.cr.execute(
+            "SELECT code_id, parent_id, pack_date FROM trace_code_tree WHERE code_id = ANY(%s)", [self.ids]
+        )
+        return {code_id: (parent_id, date) for code_id, parent_id, date in self.env.cr.fetchall()}
+
+    def _compute_tree(self):
+        rows = self._tree_rows()
         for code in self:
-            code.child_count = counts.get(code.id, 0)
+            parent_id, date = rows.get(code.id, (False, False))
+            code.parent_id = parent_id
+            code.pack_date = date
+            code.state = "packed" if parent_id else code.activation
+
+    def _compute_child_ids(self):
+        children = {}
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT parent_id, code_id FROM trace_code_tree WHERE parent_id = ANY(%s) ORDER BY code_id", [self.ids]
+            )
+            for parent_id, code_id in self.env.cr.fetchall():
+                children.setdefault(parent_id, []).append(code_id)
+        for code in self:
+            code.child_ids = [(6, 0, children.get(code.id, []))]
+            code.child_count = len(children.get(code.id, []))
+
+    def _search_state(self, operator, value):
+        if operator in ("=", "!="):
+            values = [value]
+        elif operator in ("in", "not in"):
+            values = list(value)
+        else:
+            raise UserError(_("Codes cannot be searched by state with %(operator)s.", operator=operator))
+        in_tree = SQL("(SELECT code_id FROM trace_code_tree)")
+        domains = []
+        for state in values:
+            if state == "packed":
+                domains.append([("id", "in", in_tree)])
+            elif state == "active":
+                domains.append([("activation", "=", "active"), ("id", "not in", in_tree)])
+            else:
+                domains.append([("activation", "=", state)])
+        domain = expression.OR(domains) if domains else expression.FALSE_DOMAIN
+        return ["!"] + domain if operator in ("!=", "not in") else domain
+
+    def _search_parent_id(self, operator, value):
+        if operator in ("=", "!=") and not value:
+            return [("id", "not in" if operator == "=" else "in", SQL("(SELECT code_id FROM trace_code_tree)"))]
+        if operator in ("=", "in"):
+            parents = [value] if isinstance(value, int) else list(value)
+        elif operator in ("ilike", "like", "=like", "=ilike") or (operator == "=" and isinstance(value, str)):
+            parents = self._search([("name", operator, value)])
+        else:
+            raise UserError(_("Codes cannot be searched by parent with %(operator)s.", operator=operator))
+        if not isinstance(parents, list):  # a Query
+            return [("id", "in", SQL("(SELECT code_id FROM trace_code_tree WHERE parent_id IN %s)", parents.subselect()))]
+        return [("id", "in", SQL("(SELECT code_id FROM trace_code_tree WHERE parent_id = ANY(%s))", parents))]
 
     @api.depends("name", "gtin", "level", "lot_id", "batch_id.expiry_date")
     def _compute_digital_link(self):
@@ -137,12 +202,7 @@ class TraceCode(models.Model):
     def create(self, vals_list):
         if not self.env.context.get("trace_code_registry"):
             raise UserError(_("Codes are issued from a batch (Issue Codes), never created by hand."))
-        codes = super().create(vals_list)
-        self.env.cr.execute(
-            "UPDATE trace_code SET parent_path = id || '/' WHERE id = ANY(%s) AND parent_path IS NULL", [codes.ids]
-        )
-        codes.invalidate_recordset(["parent_path"])
-        return codes
+        return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.context.get("trace_code_registry"):
@@ -271,8 +331,6 @@ class TraceCode(models.Model):
         # Inserting in key order keeps the unique index's page writes sequential.
         names.sort()
         cr = self.env.cr
-        cr.execute("SELECT nextval('trace_code_id_seq') FROM generate_series(1, %s)", [quantity])
-        ids = [row[0] for row in cr.fetchall()]
         now = fields.Datetime.to_string(fields.Datetime.now())
         uid = str(self.env.uid)
         constant = "\t".join(
@@ -290,7 +348,7 @@ class TraceCode(models.Model):
                 uid,
             ]
         )
-        buffer = io.StringIO("".join([f"{i}\t{n}\t{i}/\t{constant}\n" for i, n in zip(ids, names)]))
+        buffer = io.StringIO("".join([f"{n}\t{constant}\n" for n in names]))
         try:
             with cr.savepoint(flush=False):
                 cr.copy_expert(f"COPY trace_code ({_ISSUE_COLUMNS}) FROM STDIN", buffer)
@@ -321,8 +379,8 @@ class TraceCode(models.Model):
             """
             WITH activated AS (
                 UPDATE trace_code
-                   SET state = 'active', write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-                 WHERE batch_id = %s AND level = 'unit' AND state = 'issued'
+                   SET activation = 'active', write_date = now() AT TIME ZONE 'UTC', write_uid = %s
+                 WHERE batch_id = %s AND level = 'unit' AND activation = 'issued'
              RETURNING id
             )
             SELECT count(*), min(id), max(id) FROM activated
@@ -330,7 +388,7 @@ class TraceCode(models.Model):
             [self.env.uid, batch.id],
         )
         count, first_id, last_id = cr.fetchone()
-        self.invalidate_model(["state", "write_date", "write_uid"])
+        self.invalidate_model(["activation", "state", "write_date", "write_uid"])
         if count:
             lot, company = batch.lot_id.id, batch.company_id.id
             self.env["trace.code.count"]._add(
@@ -381,7 +439,7 @@ class TraceCode(models.Model):
                         batch=batch.name,
                     )
                 )
-        not_issued = codes.filtered(lambda c: c.state != "issued")
+        not_issued = codes.filtered(lambda c: c.activation != "issued")
         if not_issued:
             raise UserError(
                 _("Codes %(codes)s are not waiting for activation.", codes=", ".join(not_issued[:10].mapped("name")))
@@ -389,21 +447,13 @@ class TraceCode(models.Model):
         self.flush_model()
         self.env.cr.execute(
             """
-            UPDATE trace_code SET state = 'active', write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-             WHERE id = ANY(%s) AND state = 'issued'
+            UPDATE trace_code SET activation = 'active', write_date = now() AT TIME ZONE 'UTC', write_uid = %s
+             WHERE id = ANY(%s) AND activation = 'issued'
             """,
             [self.env.uid, codes.ids],
         )
-        self.invalidate_model(["state", "write_date", "write_uid"])
-        deltas = {}
-        for code in codes:
-            key = (code.batch_id.id, code.lot_id.id, code.company_id.id, code.level)
-            deltas[key] = deltas.get(key, 0) + 1
-        rows = []
-        for (batch_id, lot_id, company_id, level), count in deltas.items():
-            rows += [(batch_id, lot_id, company_id, level, "issued", -count),
-                     (batch_id, lot_id, company_id, level, "active", count)]
-        self.env["trace.code.count"]._add(rows)
+        self.invalidate_model(["activation", "state", "write_date", "write_uid"])
+        self.env["trace.code.count"]._move(codes._count_keys(), "issued", "active")
         for company in codes.company_id:
             company_codes = codes.filtered(lambda c: c.company_id == company)
             self.env["trace.event"]._record(
@@ -472,71 +522,52 @@ class TraceCode(models.Model):
             CREATE TEMP TABLE IF NOT EXISTS trace_pack (
                 parent_id int, child_id int, parent_level varchar, child_level varchar,
                 parent_state varchar, child_state varchar, child_parent_id int,
-                parent_company int, child_company int, parent_path varchar, child_path varchar,
-                child_batch int, child_lot int, parent_batch int, parent_lot int,
-                parent_name varchar, child_name varchar
+                parent_company int, child_company int,
+                child_batch int, child_lot int, parent_name varchar, child_name varchar
             ) ON COMMIT DROP;
             TRUNCATE trace_pack;
             INSERT INTO trace_pack
-            SELECT p.id, c.id, p.level, c.level, p.state, c.state, c.parent_id, p.company_id, c.company_id,
-                   p.parent_path, c.parent_path, c.batch_id, c.lot_id, p.batch_id, p.lot_id, i.parent, i.child
+            SELECT p.id, c.id, p.level, c.level, p.activation, c.activation, tr.parent_id,
+                   p.company_id, c.company_id, c.batch_id, c.lot_id, i.parent, i.child
               FROM trace_pack_input i
               LEFT JOIN trace_code p ON p.name = i.parent AND p.company_id = ANY(%(companies)s)
-              LEFT JOIN trace_code c ON c.name = i.child AND c.company_id = ANY(%(companies)s);
+              LEFT JOIN trace_code c ON c.name = i.child AND c.company_id = ANY(%(companies)s)
+              LEFT JOIN trace_code_tree tr ON tr.code_id = c.id;
             ANALYZE trace_pack;
             """,
             {"companies": self.env.companies.ids},
         )
         self._pack_check()
         now = fields.Datetime.now()
-        # children: new parent, new path, packed; top-down (cases onto pallets before units into
-        # cases), so that a container moved in this call passes its new path to its contents and
-        # every row is written once
-        count = 0
-        for level in ("case", "unit"):
-            cr.execute(
-                """
-                UPDATE trace_code c
-                   SET parent_id = t.parent_id, parent_path = p.parent_path || c.id || '/', state = 'packed',
-                       pack_date = %(now)s, write_date = %(now)s, write_uid = %(uid)s
-                  FROM trace_pack t JOIN trace_code p ON p.id = t.parent_id
-                 WHERE c.id = t.child_id AND t.child_level = %(level)s
-                """,
-                {"now": now, "uid": self.env.uid, "level": level},
-            )
-            count += cr.rowcount
-        self._pack_fix_paths("SELECT child_id FROM trace_pack")
-        # parents that were only issued are commissioned by packing
+        cr.execute(
+            "INSERT INTO trace_code_tree (code_id, parent_id, pack_date) SELECT child_id, parent_id, %s FROM trace_pack",
+            [now],
+        )
+        count = cr.rowcount
+        # containers that were only issued are commissioned by packing: into them, or them into a parent
         cr.execute(
             """
-            UPDATE trace_code c SET state = 'active', write_date = %(now)s, write_uid = %(uid)s
-              FROM (SELECT DISTINCT parent_id FROM trace_pack) t
-             WHERE c.id = t.parent_id AND c.state = 'issued'
+            UPDATE trace_code c SET activation = 'active', write_date = %(now)s, write_uid = %(uid)s
+              FROM (SELECT parent_id AS id FROM trace_pack UNION SELECT child_id FROM trace_pack
+                     WHERE child_state = 'issued') t
+             WHERE c.id = t.id AND c.activation = 'issued'
          RETURNING c.batch_id, c.lot_id, c.company_id, c.level
             """,
             {"now": now, "uid": self.env.uid},
         )
-        deltas = {}
-        for batch_id, lot_id, company_id, level in cr.fetchall():
-            deltas[(batch_id, lot_id, company_id, level)] = deltas.get((batch_id, lot_id, company_id, level), 0) + 1
-        count_rows = []
-        for (batch_id, lot_id, company_id, level), n in deltas.items():
-            count_rows += [(batch_id, lot_id, company_id, level, "issued", -n),
-                           (batch_id, lot_id, company_id, level, "active", n)]
+        Count = self.env["trace.code.count"]
+        Count._move(Counter(cr.fetchall()), "issued", "active")
         cr.execute(
             """
-            SELECT child_batch, child_lot, child_company, child_level, child_state, count(*)
-              FROM trace_pack GROUP BY child_batch, child_lot, child_company, child_level, child_state
+            SELECT child_batch, child_lot, child_company, child_level, count(*)
+              FROM trace_pack GROUP BY child_batch, child_lot, child_company, child_level
             """
         )
-        for batch_id, lot_id, company_id, level, state, n in cr.fetchall():
-            count_rows += [(batch_id, lot_id, company_id, level, state, -n),
-                           (batch_id, lot_id, company_id, level, "packed", n)]
-        self.env["trace.code.count"]._add(count_rows)
+        Count._move({tuple(row[:4]): row[4] for row in cr.fetchall()}, "active", "packed")
         self.env["trace.event"]._record_aggregations(
             "trace_pack", action="ADD", biz_step="packing", read_point=read_point, device=device, time=now
         )
-        self.invalidate_model(["parent_id", "parent_path", "state", "pack_date", "write_date", "write_uid"])
+        self.invalidate_model(["activation", "state", "parent_id", "pack_date", "child_ids", "child_count"])
         return count
 
     @api.model
@@ -556,6 +587,7 @@ class TraceCode(models.Model):
             raise UserError(_("A code cannot be packed into itself: %(codes)s.", codes=found))
         if found := offenders("parent_company <> child_company"):
             raise UserError(_("Codes %(codes)s belong to another company than their parent.", codes=found))
+        # levels strictly increase from child to parent, so no code can end up inside itself
         rank = "CASE %s WHEN 'unit' THEN 1 WHEN 'case' THEN 2 ELSE 3 END"
         if found := offenders(f"{rank % 'child_level'} >= {rank % 'parent_level'}"):
             raise UserError(
@@ -570,56 +602,10 @@ class TraceCode(models.Model):
             "child_state = 'issued' AND child_id NOT IN (SELECT parent_id FROM trace_pack)"
         ):
             raise UserError(_("Codes %(codes)s are not active: activate them before packing.", codes=found))
-        if found := offenders("child_state = 'packed' OR child_parent_id IS NOT NULL"):
+        if found := offenders("child_parent_id IS NOT NULL"):
             raise UserError(_("Codes %(codes)s are packed already: unpack them first.", codes=found))
         if found := offenders("child_state = 'void' OR parent_state = 'void'"):
             raise UserError(_("Codes %(codes)s are void.", codes=found))
-        if found := offenders("parent_path LIKE child_path || '%'"):
-            raise UserError(_("Codes %(codes)s contain their own parent.", codes=found))
-
-    @api.model
-    def _pack_fix_paths(self, moved_query):
-        """Rebuild ``parent_path`` of what is already inside the moved codes.
-
-        The moved codes themselves got their new path; their earlier contents (units in a case
-        that now goes onto a pallet) still carry the old prefix. The walk goes down one level per
-        set-based UPDATE from the moved containers, skipping codes moved in this call (their path
-        is right), and ends at units, which hold nothing.
-        """
-        cr = self.env.cr
-        cr.execute(
-            f"""
-            CREATE TEMP TABLE IF NOT EXISTS trace_moved (id int PRIMARY KEY) ON COMMIT DROP;
-            CREATE TEMP TABLE IF NOT EXISTS trace_frontier (id int) ON COMMIT DROP;
-            CREATE TEMP TABLE IF NOT EXISTS trace_frontier_next (id int) ON COMMIT DROP;
-            TRUNCATE trace_moved, trace_frontier, trace_frontier_next;
-            INSERT INTO trace_moved SELECT DISTINCT id FROM ({moved_query}) m(id);
-            INSERT INTO trace_frontier
-            SELECT c.id FROM trace_code c JOIN trace_moved m ON m.id = c.id WHERE c.level <> 'unit';
-            ANALYZE trace_moved;
-            ANALYZE trace_frontier;
-            """  # noqa: S608
-        )
-        for _depth in range(len(LEVELS)):
-            cr.execute(
-                """
-                WITH moved AS (
-                    UPDATE trace_code c SET parent_path = p.parent_path || c.id || '/'
-                      FROM trace_frontier f JOIN trace_code p ON p.id = f.id
-                     WHERE c.parent_id = f.id
-                       AND NOT EXISTS (SELECT 1 FROM trace_moved m WHERE m.id = c.id)
-                 RETURNING c.id, c.level
-                )
-                INSERT INTO trace_frontier_next SELECT id FROM moved WHERE level <> 'unit';
-                TRUNCATE trace_frontier;
-                INSERT INTO trace_frontier SELECT id FROM trace_frontier_next;
-                TRUNCATE trace_frontier_next;
-                ANALYZE trace_frontier;
-                SELECT count(*) FROM trace_frontier;
-                """
-            )
-            if not cr.fetchone()[0]:
-                break
 
     @api.model
     def _unpack(self, names, read_point=None, device=None):
@@ -638,38 +624,22 @@ class TraceCode(models.Model):
             """
             CREATE TEMP TABLE IF NOT EXISTS trace_unpack (parent_id int, child_id int) ON COMMIT DROP;
             TRUNCATE trace_unpack;
-            INSERT INTO trace_unpack SELECT parent_id, id FROM trace_code WHERE id = ANY(%s);
+            WITH gone AS (DELETE FROM trace_code_tree WHERE code_id = ANY(%s) RETURNING parent_id, code_id)
+            INSERT INTO trace_unpack SELECT parent_id, code_id FROM gone;
             """,
             [codes.ids],
         )
-        cr.execute(
-            """
-            UPDATE trace_code SET parent_id = NULL, parent_path = id || '/', state = 'active', pack_date = NULL,
-                   write_date = %(now)s, write_uid = %(uid)s
-             WHERE id = ANY(%(ids)s)
-            """,
-            {"now": now, "uid": self.env.uid, "ids": codes.ids},
-        )
-        self._pack_fix_paths("SELECT child_id FROM trace_unpack")
-        deltas = {}
-        for code in codes:
-            key = (code.batch_id.id, code.lot_id.id, code.company_id.id, code.level)
-            deltas[key] = deltas.get(key, 0) + 1
-        rows = []
-        for (batch_id, lot_id, company_id, level), n in deltas.items():
-            rows += [(batch_id, lot_id, company_id, level, "packed", -n),
-                     (batch_id, lot_id, company_id, level, "active", n)]
-        self.env["trace.code.count"]._add(rows)
+        self.env["trace.code.count"]._move(codes._count_keys(), "packed", "active")
         self.env["trace.event"]._record_aggregations(
             "trace_unpack", action="DELETE", biz_step="unpacking", read_point=read_point, device=device, time=now
         )
-        self.invalidate_model(["parent_id", "parent_path", "state", "pack_date", "write_date", "write_uid"])
+        self.invalidate_model(["state", "parent_id", "pack_date", "child_ids", "child_count"])
         return codes
 
     @api.model
     def _repack(self, parent, names, read_point=None, device=None):
         """Move ``names`` (packed or not) into ``parent`` in one transaction."""
-        packed = self.search([("name", "in", list(names)), ("parent_id", "!=", False)])
+        packed = self.search([("name", "in", list(names))]).filtered("parent_id")
         if packed:
             self._unpack(packed.mapped("name"), read_point=read_point, device=device)
         return self._pack({parent: list(names)}, read_point=read_point, device=device)
@@ -679,15 +649,42 @@ class TraceCode(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def _ancestors(self):
-        """The codes this one is packed in, nearest first (ids from the materialised path)."""
+        """The codes this one is packed in, nearest first (one index probe per level)."""
         self.ensure_one()
-        ids = [int(part) for part in self.parent_path.split("/")[:-2]] if self.parent_path else []
-        return self.browse(reversed(ids)).exists()
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            WITH RECURSIVE up(id, depth) AS (
+                SELECT parent_id, 1 FROM trace_code_tree WHERE code_id = %s
+                UNION ALL
+                SELECT t.parent_id, up.depth + 1 FROM trace_code_tree t JOIN up ON t.code_id = up.id
+                 WHERE up.depth < 10
+            )
+            SELECT id FROM up ORDER BY depth
+            """,
+            [self.id],
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _subtree_ids(self):
+        """Ids of everything packed inside this code, level by level (a set per level)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            WITH RECURSIVE down(id, depth) AS (
+                SELECT code_id, 1 FROM trace_code_tree WHERE parent_id = %s
+                UNION ALL
+                SELECT t.code_id, down.depth + 1 FROM trace_code_tree t JOIN down ON t.parent_id = down.id
+                 WHERE down.depth < 10
+            )
+            SELECT id FROM down
+            """,
+            [self.id],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _subtree_domain(self):
-        self.ensure_one()
-        # everything inside is packed: the partial index on packed paths serves this
-        return [("parent_path", "=like", self.parent_path + "%"), ("parent_id", "!=", False), ("id", "!=", self.id)]
+        return [("id", "in", self._subtree_ids())]
 
     def _history_events(self):
         """Every event of this code: its own, its batch's, and its current ancestors' since it

@@ -40,6 +40,16 @@ class TraceCodeCount(models.Model):
         )
 
     @api.model
+    def _move(self, counts, from_state, to_state):
+        """``counts`` maps ``(batch_id, lot_id, company_id, level)`` to a number of codes that went
+        from ``from_state`` to ``to_state``."""
+        rows = []
+        for (batch_id, lot_id, company_id, level), n in counts.items():
+            rows += [(batch_id, lot_id, company_id, level, from_state, -n),
+                     (batch_id, lot_id, company_id, level, to_state, n)]
+        self._add(rows)
+
+    @api.model
     def _sums(self, column, ids, level=None):
         self.flush_model()
         query = f"""

@@ -80,7 +80,11 @@ class TraceEvent(models.Model):
     def init(self):
         cr = self.env.cr
         cr.execute("ALTER TABLE trace_event ADD COLUMN IF NOT EXISTS epc_ids int[] DEFAULT '{}'")
-        cr.execute("CREATE INDEX IF NOT EXISTS trace_event_epc_ids_gin ON trace_event USING gin (epc_ids)")
+        # no pending list: without autovacuum it would only grow, and every look-up scans it
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS trace_event_epc_ids_gin ON trace_event USING gin (epc_ids) WITH (fastupdate = off)"
+        )
+        cr.execute("ALTER INDEX trace_event_epc_ids_gin SET (fastupdate = off)")
 
     @api.depends("event_type", "biz_step", "action")
     def _compute_name(self):

@@ -62,7 +62,10 @@ class TraceCase(TransactionCase):
         """Everything the registry holds, to prove that a refused operation wrote nothing."""
         self.env.flush_all()
         cr = self.env.cr
-        cr.execute("SELECT id, name, state, parent_id, parent_path FROM trace_code ORDER BY id")
+        cr.execute(
+            """SELECT c.id, c.name, c.activation, t.parent_id, t.pack_date
+                 FROM trace_code c LEFT JOIN trace_code_tree t ON t.code_id = c.id ORDER BY c.id"""
+        )
         codes = cr.fetchall()
         cr.execute("SELECT count(*) FROM trace_event")
         events = cr.fetchone()

@@ -23,8 +23,8 @@ class TestAggregation(TraceCase):
         self.assertEqual(unit.state, "packed")
         self.assertEqual(case.state, "packed")
         self.assertEqual(pallet.state, "active")
-        self.assertEqual(unit.parent_path, "%s/%s/%s/" % (pallet.id, case.id, unit.id))
         self.assertEqual(unit._ancestors().ids, [case.id, pallet.id])
+        self.assertEqual(case.child_count, 24)
         inside = self.Code.search(pallet._subtree_domain())
         self.assertEqual(len(inside), 50)
         self.assertEqual(self.batch.units_packed, 48)
@@ -34,13 +34,14 @@ class TestAggregation(TraceCase):
         mapping.append((self.pallets.name, self.cases[0].name))
         self.Code._pack(mapping)
         unit = self.units[0]
-        self.assertEqual(unit.parent_path, "%s/%s/%s/" % (self.pallets.id, self.cases[0].id, unit.id))
+        self.assertEqual(unit._ancestors().ids, [self.cases[0].id, self.pallets.id])
 
     def test_pack_case_that_already_holds_units_moves_its_subtree(self):
         self.Code._pack({self.cases[0].name: self.units[:5].mapped("name")})
         self.Code._pack({self.pallets.name: [self.cases[0].name]})
         for unit in self.units[:5]:
-            self.assertTrue(unit.parent_path.startswith("%s/" % self.pallets.id))
+            self.assertEqual(unit._ancestors()[-1], self.pallets)
+        self.assertEqual(len(self.pallets._subtree_ids()), 6)
 
     def test_pack_writes_one_aggregation_event_per_parent(self):
         self._pack_all()
@@ -93,13 +94,13 @@ class TestAggregation(TraceCase):
         self.Code._unpack([unit.name])
         self.assertFalse(unit.parent_id)
         self.assertEqual(unit.state, "active")
-        self.assertEqual(unit.parent_path, "%s/" % unit.id)
+        self.assertFalse(unit._ancestors())
         self.Code._repack(self.cases[1].name, [unit.name])
         self.assertEqual(unit.parent_id, self.cases[1])
-        self.assertEqual(unit.parent_path, "%s/%s/%s/" % (self.pallets.id, self.cases[1].id, unit.id))
+        self.assertEqual(unit._ancestors().ids, [self.cases[1].id, self.pallets.id])
         # a whole case off the pallet: its units follow
         self.Code._unpack([self.cases[0].name])
-        self.assertEqual(self.units[1].parent_path, "%s/%s/" % (self.cases[0].id, self.units[1].id))
+        self.assertEqual(self.units[1]._ancestors().ids, [self.cases[0].id])
         unpack = self.env["trace.event"].search([("biz_step", "=", "unpacking")])
         self.assertEqual(len(unpack), 2)
         self.assertEqual(self.batch.units_packed, 48)

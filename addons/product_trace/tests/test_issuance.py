@@ -22,7 +22,7 @@ class TestIssuance(TraceCase):
         self.assertTrue(all(minter.verify(name) for name in codes.mapped("name")))
         self.assertTrue(all(len(name) <= 20 for name in codes.mapped("name")))
         self.assertEqual(self.batch.units_issued, 100)
-        self.assertEqual(codes[0].parent_path, "%s/" % codes[0].id)
+        self.assertFalse(codes[0].parent_id)
 
     def test_same_request_key_issues_once(self):
         first = self.batch.issue_codes(30, request_key="retry-1")

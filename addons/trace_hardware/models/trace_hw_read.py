@@ -110,8 +110,10 @@ class TraceHwRead(models.Model):
         self.env["trace.code"].flush_model()
         self.env.cr.execute(
             """
-            SELECT name, id, state, batch_id, level, parent_id FROM trace_code
-             WHERE name = ANY(%s) AND company_id = %s
+            SELECT c.name, c.id, CASE WHEN t.code_id IS NULL THEN c.activation ELSE 'packed' END,
+                   c.batch_id, c.level, t.parent_id
+              FROM trace_code c LEFT JOIN trace_code_tree t ON t.code_id = c.id
+             WHERE c.name = ANY(%s) AND c.company_id = %s
             """,
             [list(keys), station.company_id.id],
         )
