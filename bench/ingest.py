@@ -50,8 +50,8 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
 from odoo.modules.registry import Registry  # noqa: E402
-
 from tls_front import TlsFront, make_ca  # noqa: E402
+
 from tracekit import gs1  # noqa: E402
 from tracekit.proxy.forwarder import Forwarder, OdooClient  # noqa: E402
 from tracekit.proxy.outbox import NewEvent, Outbox  # noqa: E402
@@ -167,17 +167,17 @@ def baseline_sql(registry, data):
     parents = [cases[i // CASE_SIZE] for i in range(len(names))]
     with registry.cursor() as cr:
         start = time.perf_counter()
-        cr.execute("""UPDATE trace_code c SET state = 'active', write_date = now() AT TIME ZONE 'UTC'
-                        FROM unnest(%s::varchar[]) AS n(name) WHERE c.name = n.name AND c.state = 'issued'""",
+        cr.execute("""UPDATE trace_code c SET activation = 'active', write_date = now() AT TIME ZONE 'UTC'
+                        FROM unnest(%s::varchar[]) AS n(name) WHERE c.name = n.name AND c.activation = 'issued'""",
                    [names])
         activated = cr.rowcount
         activate_s = time.perf_counter() - start
         start = time.perf_counter()
-        cr.execute("""UPDATE trace_code c SET parent_id = p.id, parent_path = p.parent_path || c.id || '/',
-                             state = 'packed', write_date = now() AT TIME ZONE 'UTC'
+        cr.execute("""INSERT INTO trace_code_tree (code_id, parent_id, pack_date)
+                      SELECT c.id, p.id, now() AT TIME ZONE 'UTC'
                         FROM unnest(%s::varchar[], %s::varchar[]) AS m(child, parent)
                         JOIN trace_code p ON p.name = m.parent
-                       WHERE c.name = m.child AND c.state = 'active'""", [names, parents])
+                        JOIN trace_code c ON c.name = m.child AND c.activation = 'active'""", [names, parents])
         packed = cr.rowcount
         pack_s = time.perf_counter() - start
         cr.rollback()
@@ -332,8 +332,9 @@ def run(args):
 
         # checks: everything packed, one read row per event, nothing left in the outboxes
         with registry.cursor() as cr:
-            cr.execute("SELECT state, count(*) FROM trace_code WHERE batch_id = %s AND level = 'unit' GROUP BY 1",
-                       [data["batch_id"]])
+            cr.execute("SELECT CASE WHEN t.code_id IS NULL THEN c.activation ELSE 'packed' END, count(*)"
+                       " FROM trace_code c LEFT JOIN trace_code_tree t ON t.code_id = c.id"
+                       " WHERE c.batch_id = %s AND c.level = 'unit' GROUP BY 1", [data["batch_id"]])
             states = dict(cr.fetchall())
             cr.execute("SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE status = 'ok')"
                        " FROM trace_hw_read")

@@ -16,8 +16,6 @@ import json
 import threading
 import time
 
-import pytest
-
 from tracekit.proxy.outbox import Outbox
 
 from .conftest import CASE_SIZE, PALLET_SIZE, Camera, wait_for
@@ -25,6 +23,13 @@ from .conftest import CASE_SIZE, PALLET_SIZE, Camera, wait_for
 SLICE_UNITS = CASE_SIZE * PALLET_SIZE  # 240
 RATE = 300.0  # reads per second written by the camera
 
+
+# the registry's codes with their state and parent (the hierarchy lives in trace_code_tree)
+CODES = (
+    "(SELECT c.id, c.name, c.level, c.batch_id, t.parent_id,"
+    " CASE WHEN t.code_id IS NULL THEN c.activation ELSE 'packed' END AS state"
+    " FROM trace_code c LEFT JOIN trace_code_tree t ON t.code_id = c.id)"
+)
 
 def _outbox_view(path: str) -> dict:
     outbox = Outbox(path)
@@ -128,7 +133,7 @@ def _run_slice(line, index: int, cut: bool) -> dict:
 
     # 1. commissioning: one read per unit, as the camera sees them
     def activated():
-        return int(line.scalar(f"SELECT count(*) FROM trace_code WHERE name = ANY({unit_names})"
+        return int(line.scalar(f"SELECT count(*) FROM {CODES} c WHERE name = ANY({unit_names})"
                                " AND state = 'active'")) == SLICE_UNITS
 
     commissioning = _run_station(line, "commissioning", f"com{index}", [u["link"] for u in units], activated,
@@ -144,7 +149,7 @@ def _run_slice(line, index: int, cut: bool) -> dict:
 
     def palletised():
         return int(line.scalar(
-            "SELECT count(*) FROM trace_code c JOIN trace_code p ON p.id = c.parent_id"
+            f"SELECT count(*) FROM {CODES} c JOIN trace_code p ON p.id = c.parent_id"
             f" WHERE c.name = ANY({_names(cases)}) AND p.name = '{pallet_name}'")) == PALLET_SIZE
 
     aggregation = _run_station(line, "aggregation", f"agg{index}", texts, palletised,
@@ -152,21 +157,21 @@ def _run_slice(line, index: int, cut: bool) -> dict:
     _check_station_reads(line, "aggregation", PALLET_SIZE + 1, aggregation)
 
     # 3. the registry: units packed in their case, cases on the pallet, paths consistent
-    states = dict(line.sql(f"SELECT state, count(*) FROM trace_code WHERE name = ANY({unit_names}) GROUP BY 1"))
+    states = dict(line.sql(f"SELECT state, count(*) FROM {CODES} c WHERE name = ANY({unit_names}) GROUP BY 1"))
     assert states == {"packed": str(SLICE_UNITS)}, states
     for number, case in enumerate(cases):
         members = {row[0] for row in line.sql(
-            f"SELECT c.name FROM trace_code c JOIN trace_code p ON p.id = c.parent_id WHERE p.name = '{case['name']}'")}
+            f"SELECT c.name FROM {CODES} c JOIN trace_code p ON p.id = c.parent_id WHERE p.name = '{case['name']}'")}
         assert members == {u["name"] for u in units[number * CASE_SIZE:(number + 1) * CASE_SIZE]}, case["name"]
     case_rows = line.sql(
-        "SELECT c.state, p.name, c.parent_path LIKE p.parent_path || '%' FROM trace_code c"
+        f"SELECT c.state, p.name FROM {CODES} c"
         f" JOIN trace_code p ON p.id = c.parent_id WHERE c.name = ANY({_names(cases)})")
-    assert sorted(case_rows) == [["packed", pallet_name, "t"]] * PALLET_SIZE, case_rows
-    assert line.scalar(f"SELECT state FROM trace_code WHERE name = '{pallet_name}'") == "active"
+    assert sorted(case_rows) == [["packed", pallet_name]] * PALLET_SIZE, case_rows
+    assert line.scalar(f"SELECT state FROM {CODES} c WHERE name = '{pallet_name}'") == "active"
     deep = line.scalar(
-        f"SELECT count(*) FROM trace_code u, trace_code p WHERE u.name = ANY({unit_names})"
-        f" AND p.name = '{pallet_name}' AND u.parent_path LIKE p.parent_path || '%'")
-    assert int(deep) == SLICE_UNITS  # each unit's path runs through its case to the pallet
+        f"SELECT count(*) FROM {CODES} u JOIN {CODES} c ON c.id = u.parent_id JOIN trace_code p ON p.id = c.parent_id"
+        f" WHERE u.name = ANY({unit_names}) AND p.name = '{pallet_name}'")
+    assert int(deep) == SLICE_UNITS  # each unit is in its case, on the pallet
     # the ledger: every unit commissioned exactly once (no read applied twice)
     commissioned = line.sql(
         "SELECT count(*), count(DISTINCT c.id) FROM trace_event e CROSS JOIN LATERAL unnest(e.epc_ids) AS x(id)"
@@ -187,8 +192,10 @@ def test_connection_cut_mid_run_loses_nothing_applies_nothing_twice(odoo_line):
     assert views["aggregation"]["backlog_during_cut"] > 0
     # the registry's counters agree with the rows (both slices)
     batch_id = odoo_line.data["batch_id"]
-    counted = dict((level + "/" + state, int(n)) for level, state, n in odoo_line.sql(
-        f"SELECT level, state, sum(delta) FROM trace_code_count WHERE batch_id = {batch_id} GROUP BY 1, 2"))
-    actual = dict((level + "/" + state, int(n)) for level, state, n in odoo_line.sql(
-        f"SELECT level, state, count(*) FROM trace_code WHERE batch_id = {batch_id} GROUP BY 1, 2"))
+    counted = {level + "/" + state: int(n) for level, state, n in odoo_line.sql(
+        f"SELECT level, state, sum(delta) FROM trace_code_count WHERE batch_id = {batch_id} GROUP BY 1, 2")}
+    actual = {level + "/" + state: int(n) for level, state, n in odoo_line.sql(
+        "SELECT c.level, CASE WHEN t.code_id IS NULL THEN c.activation ELSE 'packed' END, count(*)"
+        f" FROM trace_code c LEFT JOIN trace_code_tree t ON t.code_id = c.id WHERE c.batch_id = {batch_id}"
+        " GROUP BY 1, 2")}
     assert {k: v for k, v in counted.items() if v} == actual

@@ -97,7 +97,7 @@ class FakeOdoo:
                 length = int(self.headers.get("Content-Length") or 0)
                 return json.loads(self.rfile.read(length) or b"null")
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 if self._cut() or not self._auth():
                     return
                 if self.path == "/trace/hw/v1/config":
@@ -109,7 +109,7 @@ class FakeOdoo:
                 else:
                     self._answer(404, {"error": "not_found"})
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self._body()
                 if self._cut() or not self._auth():
                     return
@@ -275,7 +275,7 @@ class TcpPeer:
         while not self._stop.is_set():
             try:
                 conn, _ = self.listener.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             self.clients.append(conn)
             threading.Thread(target=self._drain, args=(conn,), daemon=True).start()

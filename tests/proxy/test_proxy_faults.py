@@ -134,7 +134,6 @@ def test_sigkill_mid_batch_loses_no_acknowledged_read_and_sends_none_twice(tmp_p
 def test_print_and_verify_end_to_end_with_a_tcp_printer_and_a_serial_verifier(tmp_path, odoo, ca_bundle,
                                                                               pty_pair, tcp_peer):
     from tracekit.labels.zpl import parse_zpl_fields
-
     from tracekit.proxy.forwarder import OdooClient
 
     odoo.config = config_json("print_verify", [

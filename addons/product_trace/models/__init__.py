@@ -1,14 +1,16 @@
-from . import res_company
-from . import product_packaging
-from . import trace_factory
-from . import trace_workshop
-from . import trace_production_line
-from . import trace_shift
-from . import trace_batch
-from . import trace_batch_component
-from . import trace_batch_report
-from . import trace_code
-from . import trace_code_count
-from . import trace_code_issue
-from . import trace_event
-from . import stock_lot
+from . import (
+    product_packaging,
+    res_company,
+    stock_lot,
+    trace_batch,
+    trace_batch_component,
+    trace_batch_report,
+    trace_code,
+    trace_code_count,
+    trace_code_issue,
+    trace_event,
+    trace_factory,
+    trace_production_line,
+    trace_shift,
+    trace_workshop,
+)

@@ -1,7 +1,7 @@
-from tracekit import gs1
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from tracekit import gs1
 
 
 class ProductPackaging(models.Model):

@@ -1,11 +1,11 @@
 import secrets
 from urllib.parse import urlsplit
 
-from tracekit import codes as tk_codes
-from tracekit import gs1
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from tracekit import codes as tk_codes
+from tracekit import gs1
 
 
 class ResCompany(models.Model):

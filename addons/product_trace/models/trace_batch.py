@@ -2,11 +2,11 @@ import csv
 import io
 import uuid
 
-from tracekit import gs1
-from tracekit.errors import TraceKitError
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from tracekit import gs1
+from tracekit.errors import TraceKitError
 
 from .trace_code_issue import SYNC_LIMIT
 

@@ -3,13 +3,13 @@ import io
 import logging
 from collections import Counter
 
-from tracekit import gs1
-from tracekit.errors import TraceKitError
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from tracekit import gs1
+from tracekit.errors import TraceKitError
 
 _logger = logging.getLogger(__name__)
 
@@ -455,7 +455,7 @@ class TraceCode(models.Model):
         self.invalidate_model(["activation", "state", "write_date", "write_uid"])
         self.env["trace.code.count"]._move(codes._count_keys(), "issued", "active")
         for company in codes.company_id:
-            company_codes = codes.filtered(lambda c: c.company_id == company)
+            company_codes = codes.filtered(lambda c, company=company: c.company_id == company)
             self.env["trace.event"]._record(
                 {
                     "event_type": "object",
@@ -576,7 +576,7 @@ class TraceCode(models.Model):
         cr = self.env.cr
 
         def offenders(where, column="child_name"):
-            cr.execute(f"SELECT DISTINCT {column} FROM trace_pack WHERE {where} LIMIT 10")  # noqa: S608
+            cr.execute(f"SELECT DISTINCT {column} FROM trace_pack WHERE {where} LIMIT 10")
             return ", ".join(row[0] for row in cr.fetchall())
 
         if found := offenders("parent_id IS NULL", "parent_name"):

@@ -56,7 +56,7 @@ class TraceCodeCount(models.Model):
             SELECT {column}, level, state, sum(delta) FROM trace_code_count
              WHERE {column} = ANY(%s) {"AND level = %s" if level else ""}
              GROUP BY {column}, level, state HAVING sum(delta) <> 0
-        """  # noqa: S608
+        """
         self.env.cr.execute(query, [list(ids)] + ([level] if level else []))
         return self.env.cr.fetchall()
 

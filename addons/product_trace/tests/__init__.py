@@ -1,4 +1,1 @@
-from . import test_issuance
-from . import test_aggregation
-from . import test_trace_query
-from . import test_ledger
+from . import test_aggregation, test_issuance, test_ledger, test_trace_query

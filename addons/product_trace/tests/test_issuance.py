@@ -1,9 +1,9 @@
 from unittest.mock import patch
 
-from tracekit import codes as tk_codes
-
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+
+from tracekit import codes as tk_codes
 
 from .common import TraceCase
 
@@ -120,7 +120,7 @@ class TestIssuance(TraceCase):
         self.batch.issue_codes(5)
         rows = list(self.batch._code_file_rows())
         self.assertEqual(len(rows), 5)
-        for name, level, gtin, lot, _expiry, link, element in rows:
+        for name, _level, gtin, _lot, _expiry, link, element in rows:
             data = gs1.parse_digital_link(link)
             self.assertEqual((data.serial, data.gtin, data.lot), (name, gtin, "L2611A"))
             self.assertEqual(gs1.parse_element_string(element).serial, name)

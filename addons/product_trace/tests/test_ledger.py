@@ -1,9 +1,9 @@
 import re
 
-from tracekit import gs1, labels
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from tracekit import gs1, labels
 
 from .common import TraceCase
 

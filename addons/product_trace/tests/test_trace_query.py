@@ -1,7 +1,7 @@
-from tracekit import gs1
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from tracekit import gs1
 
 from .common import TraceCase
 

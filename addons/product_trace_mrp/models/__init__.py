@@ -1,2 +1,1 @@
-from . import trace_batch
-from . import mrp_production
+from . import mrp_production, trace_batch

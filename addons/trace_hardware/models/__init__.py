@@ -1,6 +1,1 @@
-from . import trace_hw_station
-from . import trace_hw_device
-from . import trace_hw_api_key
-from . import trace_hw_ingest
-from . import trace_hw_read
-from . import trace_hw_print_job
+from . import trace_hw_api_key, trace_hw_device, trace_hw_ingest, trace_hw_print_job, trace_hw_read, trace_hw_station

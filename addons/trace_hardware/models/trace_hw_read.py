@@ -4,10 +4,10 @@ import re
 from datetime import timedelta
 from urllib.parse import unquote
 
+from odoo import _, api, fields, models
+
 from tracekit import gs1
 from tracekit.errors import TraceKitError
-
-from odoo import _, api, fields, models
 
 LEVEL_RANK = {"unit": 1, "case": 2, "pallet": 3}
 # a read for a code not known yet is retried this many times (about an hour) before it becomes an exception
@@ -133,7 +133,7 @@ class TraceHwRead(models.Model):
             self.env.cr.execute(
                 "SELECT event_id, status, error, message FROM trace_hw_read WHERE event_id = ANY(%s)", [ids]
             )
-            for event_id, status, error, message in self.env.cr.fetchall():
+            for event_id, status, error, _message in self.env.cr.fetchall():
                 results[event_id] = {"id": event_id, "status": "duplicate", "error": error,
                                      "message": _("Received already (%(status)s).", status=status)}
         fresh, seen_ids = [], set(results)
@@ -290,7 +290,7 @@ class TraceHwRead(models.Model):
             [("status", "=", "parked"), ("next_retry", "<=", fields.Datetime.now())], order="id", limit=5000
         )
         for station in parked.station_id:
-            rows = parked.filtered(lambda r: r.station_id == station)
+            rows = parked.filtered(lambda r, station=station: r.station_id == station)
             events = [
                 {"id": r.event_id, "type": r.type, "code": r.code, "children": r.children or [],
                  "device": r.device, "seq": r.seq}

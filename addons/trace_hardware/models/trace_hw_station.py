@@ -59,10 +59,10 @@ class TraceHwStation(models.Model):
             domain = [("station_id", "=", station.id)]
             if station.batch_id:
                 domain.append(("batch_id", "=", station.batch_id.id))
-            groups = dict(
-                ((kind, status), count)
+            groups = {
+                (kind, status): count
                 for kind, status, count in Read._read_group(domain, ["type", "status"], ["__count"])
-            )
+            }
             station.units_activated = groups.get(("commission", "ok"), 0)
             station.cases_packed = groups.get(("aggregate", "ok"), 0)
             station.rejects = sum(n for (kind, status), n in groups.items() if kind == "reject" or status == "error")

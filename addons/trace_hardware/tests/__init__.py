@@ -1,2 +1,1 @@
-from . import test_ingest
-from . import test_controller
+from . import test_controller, test_ingest

@@ -349,7 +349,7 @@ def parse_scan(text: str) -> Gs1Data:
         raise InvalidFormat(text, "a code", "nothing")
     if re.match(r"^https?://", value, re.I):
         return parse_digital_link(value)
-    if value.startswith("(") or value.startswith(GS) or GS in value:
+    if value.startswith(("(", GS)) or GS in value:
         return parse_element_string(value)
     if value.isdigit():
         if len(value) == 18 and is_valid_sscc(value):

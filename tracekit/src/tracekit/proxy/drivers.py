@@ -20,8 +20,9 @@ import errno
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 from ..errors import InvalidFormat
 from .protocol import DeviceConfig

@@ -20,11 +20,11 @@ import json
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 from ..errors import InvalidFormat
-from .protocol import Event, EventResult, MAX_BATCH_EVENTS, canonical_json, payload_hash
+from .protocol import MAX_BATCH_EVENTS, Event, EventResult, canonical_json, payload_hash
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS event (

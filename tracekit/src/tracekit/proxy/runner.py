@@ -17,8 +17,8 @@ import queue
 import selectors
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .drivers import DeviceError, Driver, DriverRegistry, default_registry
 from .forwarder import Forwarder, OdooClient, ServerError

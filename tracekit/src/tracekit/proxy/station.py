@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import collections
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import gs1
 from ..errors import TraceKitError

@@ -69,7 +69,7 @@ def serve_status(proxy_or_path, port: int = 8079) -> HTTPServer:
     path = proxy_or_path if isinstance(proxy_or_path, str) else proxy_or_path.settings.outbox
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):
             status = outbox_status(path)
             if self.path.startswith("/status.json"):
                 body, kind = json.dumps(status, indent=1).encode(), "application/json"
