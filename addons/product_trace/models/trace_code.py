@@ -362,6 +362,8 @@ class TraceCode(models.Model):
         # index the new block ranges now: without autovacuum they would be scanned by every query
         cr.execute("SELECT brin_summarize_new_values('trace_code_batch_brin'::regclass)")
         cr.execute("SELECT brin_summarize_new_values('trace_code_lot_brin'::regclass)")
+        if quantity > 10000:
+            cr.execute("ANALYZE trace_code")
         self.env["trace.code.count"]._add([(batch.id, batch.lot_id.id, company.id, level, "issued", quantity)])
         return quantity
 
@@ -499,6 +501,8 @@ class TraceCode(models.Model):
                     raise UserError(_("%(code)s is not a valid code.", code=repr(value)))
         cr = self.env.cr
         self.flush_model()
+        # hash joins and aggregates over a million rows stay in memory instead of spilling
+        cr.execute("SET LOCAL work_mem = '256MB'")
         cr.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS trace_pack_input (parent varchar, child varchar) ON COMMIT DROP;
@@ -540,10 +544,15 @@ class TraceCode(models.Model):
         self._pack_check()
         now = fields.Datetime.now()
         cr.execute(
-            "INSERT INTO trace_code_tree (code_id, parent_id, pack_date) SELECT child_id, parent_id, %s FROM trace_pack",
+            "INSERT INTO trace_code_tree (code_id, parent_id, pack_date)"
+            " SELECT child_id, parent_id, %s FROM trace_pack ORDER BY child_id",
             [now],
         )
         count = cr.rowcount
+        if count > 10000:
+            # no autovacuum to count the new rows for the planner: the hierarchy's look-ups
+            # must stay index probes
+            cr.execute("ANALYZE trace_code_tree")
         # containers that were only issued are commissioned by packing: into them, or them into a parent
         cr.execute(
             """
@@ -567,6 +576,7 @@ class TraceCode(models.Model):
         self.env["trace.event"]._record_aggregations(
             "trace_pack", action="ADD", biz_step="packing", read_point=read_point, device=device, time=now
         )
+        cr.execute("SET LOCAL work_mem TO DEFAULT")
         self.invalidate_model(["activation", "state", "parent_id", "pack_date", "child_ids", "child_count"])
         return count
 
@@ -669,6 +679,8 @@ class TraceCode(models.Model):
     def _subtree_ids(self):
         """Ids of everything packed inside this code, level by level (a set per level)."""
         self.ensure_one()
+        if self.level == "unit":
+            return []
         self.env.cr.execute(
             """
             WITH RECURSIVE down(id, depth) AS (
@@ -687,33 +699,59 @@ class TraceCode(models.Model):
         return [("id", "in", self._subtree_ids())]
 
     def _history_events(self):
-        """Every event of this code: its own, its batch's, and its current ancestors' since it
-        was packed into them (the ledger links an event to the codes it moved, not to their
+        """Every event of this code: those naming it, its batch's, and its current ancestors'
+        since it was packed into them (the ledger names the codes an event moved, not their
         contents)."""
         self.ensure_one()
         self.flush_model()
         self.env["trace.event"].flush_model()
+        cr = self.env.cr
         ancestors = self._ancestors()
+        rows = (self | ancestors)._tree_rows()
+        ids = set(self._events_naming(self.id, rows.get(self.id, (None,))[0]))
+        cr.execute("SELECT id FROM trace_event WHERE parent_code_id = %s", [self.id])
+        ids.update(row[0] for row in cr.fetchall())
+        cr.execute(
+            """SELECT id FROM trace_event WHERE batch_id = %s AND scope = 'batch' AND level = %s
+                  AND %s BETWEEN code_id_from AND code_id_to""",
+            [self.batch_id.id or 0, self.level, self.id],
+        )
+        ids.update(row[0] for row in cr.fetchall())
         # an ancestor's events count from the moment this code joined that ancestor's subtree
-        since = []
-        joined = self.pack_date
-        child = self
+        joined = rows.get(self.id, (None, None))[1]
         for ancestor in ancestors:
-            joined = max(filter(None, [joined, child.pack_date]), default=None)
-            since.append((ancestor.id, joined or self.create_date))
-            child = ancestor
-        query = [
-            "SELECT id FROM trace_event WHERE epc_ids @> ARRAY[%s] OR parent_code_id = %s",
-            "SELECT id FROM trace_event WHERE batch_id = %s AND scope = 'batch' AND level = %s "
-            "AND %s BETWEEN code_id_from AND code_id_to",
-        ]
-        params = [self.id, self.id, self.batch_id.id or 0, self.level, self.id]
-        for ancestor_id, joined in since:
-            query.append("SELECT id FROM trace_event WHERE epc_ids @> ARRAY[%s] AND event_time >= %s")
-            params += [ancestor_id, joined]
-        self.env.cr.execute(" UNION ".join(query), params)
-        ids = [row[0] for row in self.env.cr.fetchall()]
+            parent_id, packed_on = rows.get(ancestor.id, (None, None))
+            since = joined or self.create_date
+            ids.update(
+                event_id for event_id, time in self._events_naming(ancestor.id, parent_id, with_time=True)
+                if time >= since
+            )
+            joined = max(filter(None, [joined, packed_on]), default=None)
         return self.env["trace.event"].browse(ids).sorted(lambda e: (e.event_time, e.id))
+
+    def _events_naming(self, code_id, parent_id, with_time=False):
+        """Events that name ``code_id`` in their codes: through the GIN index for all but packing
+        events, and for packing events through the parents it has had."""
+        from .trace_event import NOT_PACKING
+
+        cr = self.env.cr
+        cr.execute(
+            f"SELECT id, event_time, parent_code_id, event_type FROM trace_event"
+            f" WHERE epc_ids @> ARRAY[%s] AND {NOT_PACKING}",
+            [code_id],
+        )
+        found = cr.fetchall()
+        parents = {parent_id} | {row[2] for row in found if row[3] == "aggregation"}
+        parents.discard(None)
+        if parents:
+            cr.execute(
+                """SELECT id, event_time, parent_code_id, event_type FROM trace_event
+                    WHERE parent_code_id = ANY(%s) AND event_type = 'aggregation' AND action = 'ADD'
+                      AND epc_ids @> ARRAY[%s]""",
+                [list(parents), code_id],
+            )
+            found += cr.fetchall()
+        return [(row[0], row[1]) if with_time else row[0] for row in found]
 
     # ------------------------------------------------------------------------------------------
     # The trace answer
@@ -744,7 +782,7 @@ class TraceCode(models.Model):
                 "gtin": self.gtin,
                 "digital_link": self.digital_link,
             },
-            "product": {"id": self.product_id.id, "name": self.product_id.display_name, "gtin": self.gtin},
+            "product": {"id": self.product_id.id, "name": self.product_id.name, "gtin": self.gtin},
             "lot": {"id": self.lot_id.id, "name": self.lot_id.name} if self.lot_id else None,
             "batch": batch._trace_data() if batch else None,
             "ancestors": [
