@@ -58,6 +58,7 @@ def test_event_hash_is_canonical():
     assert epcis.with_event_id(packing()).event_id == epcis.event_hash(packing())
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_pre_hash_of_gs1_reference_example():
     """The reference example 'epcisDocWithSingleEvent' of GS1's hash generator project. Its
     published pre-hash sorts the bizTransaction pair the way later releases do; release 1.9.3 (the

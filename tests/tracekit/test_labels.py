@@ -43,3 +43,50 @@ def test_drawn_symbols_round_trip(seed, lot):
     element = gs1.build_element_string(gtin=GTIN, serial=serial, lot=lot)
     decoded = labels.decode_image(labels.datamatrix_png(element, scale=3))[0].text
     assert (gs1.parse_element_string(decoded).serial, gs1.parse_element_string(decoded).lot) == (serial, lot)
+
+
+def test_gs1_128_size_and_svg_shape():
+    small = labels.gs1_128_png("(00)106141411234567897", scale=1, height=20)
+    tall = labels.gs1_128_png("(00)106141411234567897", scale=3, height=60)
+    import io
+
+    from PIL import Image
+
+    (w1, h1), (w3, h3) = Image.open(io.BytesIO(small)).size, Image.open(io.BytesIO(tall)).size
+    assert (w3, h1, h3) == (3 * w1, 20, 180)
+    assert labels.decode_image(small)[0].text == "(00)106141411234567897"
+    svg = labels.gs1_128_svg("(00)106141411234567897", scale=2, height=30)
+    assert svg.startswith("<svg") and 'height="60"' in svg and "<?xml" not in svg
+    assert labels.datamatrix_svg("(00)106141411234567897", scale=3).startswith("<svg")
+
+
+def test_raw_element_string_with_symbology_identifier_is_drawn_as_gs1():
+    raw = gs1.build_element_string(gtin=GTIN, lot="L1", serial="S1", style="raw")
+    (found,) = labels.decode_image(labels.datamatrix_png("]d2" + raw))
+    assert found.text == "(01)06901234567892(10)L1(21)S1"
+
+
+def test_invalid_symbol_input_is_refused():
+    import pytest
+
+    from tracekit.errors import InvalidChecksum, InvalidComponent, InvalidFormat
+
+    with pytest.raises(InvalidChecksum):
+        labels.gs1_128_png("(00)106141411234567898")
+    with pytest.raises(InvalidFormat):
+        labels.qr_png("")
+    with pytest.raises(InvalidComponent):
+        labels.qr_svg("x", error="z")
+    with pytest.raises(InvalidComponent):
+        labels.datamatrix_png("(01)06901234567892", scale=0)
+    with pytest.raises(InvalidFormat):
+        labels.decode_image(b"not an image")
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.text(alphabet=sorted(gs1.CSET82), min_size=1, max_size=20),
+       st.text(alphabet=sorted(gs1.CSET82), min_size=1, max_size=20))
+def test_any_set82_serial_and_lot_round_trip_through_gs1_128(serial, lot):
+    element = gs1.build_element_string(gtin=GTIN, serial=serial, lot=lot)
+    (found,) = labels.decode_image(labels.gs1_128_png(element, scale=2, height=10))
+    assert found.is_gs1 and gs1.parse_element_string(found.text) == gs1.parse_element_string(element)

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracekit import gs1, labels
 from tracekit.errors import InvalidComponent
@@ -10,8 +12,11 @@ LINK = "https://trace.example.com/01/06901234567892/21/7QA81NGXMRJCYX4VNAP5?10=T
 
 
 def redraw_and_decode(field):
-    """ZPL is proven the way a printer would prove it: the field's data is drawn again with the
-    same symbology by our writers and decoded (no ZPL renderer runs offline here)."""
+    """ZPL is proven by drawing the field's parsed data again with the same symbology through our own
+    writers and decoding that. No offline ZPL renderer can do it: zpl-core 0.1.0's render is a layout
+    preview that draws ^BX as an empty box and ^BC through python-barcode without ^FH, mode D or >8
+    (and its render extra needs Pillow>=10, against Odoo 18's 9.4.0 pin); zpl-toolchain has no
+    distribution installable here."""
     drawer = {"BQ": labels.qr_png, "BX": labels.datamatrix_png, "BC": labels.gs1_128_png}[field.command]
     return labels.decode_image(drawer(field.data))[0].text
 
@@ -54,3 +59,47 @@ def test_bad_label_input_is_refused():
         zpl.pallet_label(sscc="106141411234567898")
     with pytest.raises(InvalidComponent):
         zpl.unit_label(digital_link=LINK, gtin="1", serial="A", dpi=150)
+
+
+def test_text_fields_escape_zpl_characters_and_use_a_cjk_font():
+    label = zpl.unit_label(digital_link=LINK, gtin="06901234567892", serial="A_1", product_name="茉莉^花~茶",
+                           cjk_font="E:SIMSUN.TTF")
+    name_line = next(line for line in label.splitlines() if "_E8_8C_89" in line)
+    assert name_line.startswith("^FO") and "^A@N" in name_line and "E:SIMSUN.TTF" in name_line
+    assert "_5E" in name_line and "_7E" in name_line and "花" not in label
+    assert "(21) A_5F1" in label  # '_' escaped, so never read as a hex escape
+    assert zpl.parse_zpl_fields(label)[1].data == "茉莉^花~茶"
+
+
+def test_other_ways_of_writing_fnc1_are_read_back():
+    label = (
+        "^XA^FO10,10^BY2^BCN,100,N,N,N^FD>;>80106901234567892>810L1>821S1^FS"
+        "^FO10,200^BXN,5,200,,,,_^FD_10106901234567892_110L1_121S1^FS"
+        "^FO10,300^BQN,2,4^FH^FDQM,B0012_41BCDEFGHIJK^FS^XZ"
+    )
+    fields = zpl.parse_zpl_fields(label)
+    assert [f.data for f in fields[:2]] == ["(01)06901234567892(10)L1(21)S1"] * 2
+    assert fields[2] == zpl.ZplField("BQ", "ABCDEFGHIJK")
+
+
+def test_pallet_label_with_content_lines():
+    label = zpl.pallet_label(sscc="106141411234567897", gtin="6901234567892", lot="L1", quantity_cases=40,
+                             expiry_date=datetime.date(2027, 1, 31), product_name="茉莉花茶", dpi=300)
+    texts = [f.data for f in zpl.parse_zpl_fields(label) if f.command == "A"]
+    assert texts == ["茉莉花茶", "SSCC 106141411234567897", "CONTENT (02) 06901234567892", "COUNT (37) 40",
+                     "BATCH (10) L1", "BEST BEFORE (15) 2027-01-31"]
+    assert "^PW1200^LL1800" in label
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.text(alphabet=sorted(gs1.CSET82), min_size=1, max_size=20),
+       st.text(alphabet=sorted(gs1.CSET82), min_size=1, max_size=20))
+def test_case_label_barcodes_round_trip_any_serial_and_lot(serial, lot):
+    label = zpl.case_label(gtin="16901234567899", serial=serial, lot=lot, expiry_date="2027-01-31")
+    expected = gs1.parse_element_string(
+        gs1.build_element_string(gtin="16901234567899", serial=serial, lot=lot,
+                                 expiry_date=datetime.date(2027, 1, 31)))
+    barcodes = [f for f in zpl.parse_zpl_fields(label) if f.command in ("BX", "BC")]
+    assert [f.command for f in barcodes] == ["BX", "BC"]
+    for field in barcodes:
+        assert gs1.parse_element_string(redraw_and_decode(field)) == expected
