@@ -61,6 +61,9 @@ SOURCES = frozenset({"element_string", "digital_link", "gtin", "sscc", "serial"}
 # AIs with a field of their own in Gs1Data; any other AI biip knows goes to Gs1Data.extra
 _OWN_AIS = ("00", "01", "11", "17", "10", "21")
 _SYMBOLOGY_ID = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+# symbology identifiers that announce GS1 element strings, or a leading FNC1
+_EDGE_SPACE = re.compile(r"^[^\S\x1d]+|[^\S\x1d]+$")
+_GS1_MARK = re.compile(r"^(\]C1|\]d2|\]Q3|\]e0|\x1d)")
 _AI_PAIRS = {"01": 14, "00": 18}  # Digital Link primary keys and their value lengths
 _PATH_QUALIFIERS = {"01": ("22", "10", "21"), "00": ()}
 _FIELDS = ("gtin", "serial", "lot", "sscc", "production_date", "expiry_date")
@@ -355,6 +358,11 @@ def parse_element_string(text: str) -> Gs1Data:
         if match:
             key = match.group(2)[: _AI_PAIRS[match.group(1)]]
             (validate_gtin if match.group(1) == "01" else validate_sscc)(key)
+        failed = re.search(r"Failed to match '([^']*)' with GS1 AI \((\d+)\)", str(error))
+        if failed:
+            ai = failed.group(2)
+            what = "a valid date YYMMDD" if ai in ("11", "17") else "a value in GS1's format"
+            raise InvalidComponent(text, f"AI ({ai}) as {what}", repr(failed.group(1)[len(ai) :])) from error
         raise InvalidComponent(text, "a GS1 element string", str(error)) from error
     pairs = [(element.ai.ai, element.value) for element in message.element_strings]
     return _from_elements(pairs, text, "element_string")
@@ -538,7 +546,8 @@ def parse_scan(text: str) -> Gs1Data:
     """Classify and parse what a scan gun, a camera or a person gave.
 
     Whitespace, CR/LF, a symbology identifier and leading FNC1s are stripped; then an
-    ``http(s)://`` URL is a Digital Link; bracketed text, or text with a GS, or ``01`` + 14 digits /
+    ``http(s)://`` URL is a Digital Link; bracketed text, text with a GS or announced as GS1 data
+    (``]C1``, ``]d2``, ``]Q3``, ``]e0``, a leading FNC1), or ``01`` + 14 digits /
     ``00`` + 18 digits that parses, is an element string; 18 digits with a valid check digit are an
     SSCC; 8/12/13/14 digits with a valid check digit a GTIN; anything else a serial, kept exactly
     as scanned (1 to 20 characters of set 82).
@@ -548,12 +557,13 @@ def parse_scan(text: str) -> Gs1Data:
     """
     if not isinstance(text, str):
         raise InvalidFormat(text, "scanned text", type(text).__name__)
-    value = _strip_prefix(text.strip()).strip()
+    stripped = _EDGE_SPACE.sub("", text)  # not str.strip(): GS counts as whitespace there
+    value = _EDGE_SPACE.sub("", _strip_prefix(stripped))
     if not value:
         raise InvalidFormat(text, "a code", "nothing")
     if re.match(r"^https?://", value, re.IGNORECASE):
         return parse_digital_link(value)
-    if value.startswith("(") or GS in value:
+    if value.startswith("(") or GS in value or _GS1_MARK.match(stripped):
         return parse_element_string(value)
     if re.match(r"^(01\d{14}|00\d{18})", value):
         try:
