@@ -94,3 +94,63 @@ def test_weak_or_long_codes_are_refused():
         codes.CodeMinter(b"k", random_chars=16, check_chars=5)
     with pytest.raises(InvalidComponent):
         codes.CodeMinter().mint(0)
+
+
+def test_check_segment_is_the_first_bits_of_hmac_sha256_of_the_random_part():
+    import hmac
+
+    for check_chars in (1, 2, 3, 4):
+        minter = codes.CodeMinter(b"k" * 80, check_chars=check_chars, randbytes=random.Random(check_chars).randbytes)
+        for code in minter.mint(500):
+            mac = hmac.digest(b"k" * 80, code[:16].encode(), "sha256")
+            bits = format(int.from_bytes(mac[:5], "big"), "040b")[: 5 * check_chars]
+            expected = "".join(codes.ALPHABET[int(bits[i : i + 5], 2)] for i in range(0, len(bits), 5))
+            assert code[16:] == expected
+
+
+def test_without_a_secret_only_length_and_alphabet_are_checked():
+    minter = codes.CodeMinter()
+    assert (minter.length, minter.check_bits, minter.random_bits) == (16, 0, 80)
+    assert minter.verify("0123456789ABCDEF")
+    assert not minter.verify("0123456789ABCDE")
+    assert not minter.verify("0123456789ABCDEU")
+
+
+def test_other_sizes_mint_and_verify():
+    minter = codes.CodeMinter(b"k", random_chars=17, check_chars=3)
+    minted = minter.mint(2_000)
+    assert {len(code) for code in minted} == {20}
+    assert all(minter.verify(code) for code in minted)
+    assert minter.random_bits == 85 and minter.check_bits == 15
+
+
+def test_an_empty_secret_or_a_bad_count_is_refused():
+    with pytest.raises(InvalidLength):
+        codes.CodeMinter(b"")
+    for n in (-1, 1.5, True):
+        with pytest.raises(ValueError):
+            codes.CodeMinter().mint(n)
+
+
+def test_normalize_reports_the_character_outside_the_alphabet():
+    with pytest.raises(InvalidFormat) as info:
+        codes.normalize("ab-cu")
+    assert info.value.found == "'U' at position 4"
+    assert codes.normalize(" o i l ") == "011"
+
+
+@settings(max_examples=50)
+@given(st.integers(1, 10**12), st.integers(1, 10**12), st.integers(1, 10**6))
+def test_guess_probability_grows_with_codes_issued_and_guesses(issued, more, guesses):
+    p = codes.guess_probability(issued, 80, 20, guesses)
+    assert 0 < p <= codes.guess_probability(issued + more, 80, 20, guesses)
+    assert p <= codes.guess_probability(issued, 80, 20, guesses + more)
+    assert p <= guesses * issued / 2**100 * (1 + 1e-9)
+
+
+def test_guess_probability_values():
+    assert codes.guess_probability(0, 80) == 0.0
+    assert codes.guess_probability(2**79, 80) == pytest.approx(0.5)
+    assert codes.guess_probability(10**9, 80, 20) == pytest.approx(10**9 / 2**100)
+    with pytest.raises(ValueError):
+        codes.guess_probability(-1, 80)
