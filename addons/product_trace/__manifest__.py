@@ -32,6 +32,5 @@
     "demo": [
         "demo/product_trace_demo.xml",
     ],
-    "installable": True,
     "application": True,
 }

@@ -12,6 +12,5 @@
         "views/trace_batch_views.xml",
         "views/mrp_production_views.xml",
     ],
-    "installable": True,
     "auto_install": True,
 }

@@ -18,5 +18,4 @@
         "views/trace_hw_print_job_views.xml",
         "views/trace_hardware_menus.xml",
     ],
-    "installable": True,
 }

@@ -28,7 +28,7 @@ class TraceBatch(models.Model):
     )
     gtin = fields.Char(related="product_id.barcode", string="GTIN")
     lot_id = fields.Many2one(
-        "stock.lot", string="Lot", check_company=True, tracking=True,
+        "stock.lot", check_company=True, tracking=True,
         domain="[('product_id', '=', product_id)]",
     )
     quantity = fields.Integer(string="Planned Units")
@@ -41,8 +41,8 @@ class TraceBatch(models.Model):
     factory_id = fields.Many2one(
         "trace.factory", compute="_compute_factory_id", store=True, readonly=False, check_company=True
     )
-    shift_id = fields.Many2one("trace.shift", string="Shift")
-    operator_id = fields.Many2one("res.users", string="Operator")
+    shift_id = fields.Many2one("trace.shift")
+    operator_id = fields.Many2one("res.users")
     activation_mode = fields.Selection(
         [("manual", "When the batch is confirmed"), ("line", "By the line, one read per unit")],
         required=True,
@@ -60,8 +60,8 @@ class TraceBatch(models.Model):
     report_ids = fields.One2many("trace.batch.report", "batch_id", string="Test Reports")
     issue_ids = fields.One2many("trace.code.issue", "batch_id", string="Issuances")
     units_issued = fields.Integer(compute="_compute_counts", string="Units Waiting")
-    units_active = fields.Integer(compute="_compute_counts", string="Units Active")
-    units_packed = fields.Integer(compute="_compute_counts", string="Units Packed")
+    units_active = fields.Integer(compute="_compute_counts")
+    units_packed = fields.Integer(compute="_compute_counts")
     unit_count = fields.Integer(compute="_compute_counts", string="Unit Codes")
     case_count = fields.Integer(compute="_compute_counts", string="Case Codes")
     pallet_count = fields.Integer(compute="_compute_counts", string="Pallet Codes")
@@ -246,10 +246,10 @@ class TraceBatch(models.Model):
                 batch.message_post(body=_("%(count)s unit codes activated.", count=activated))
         return True
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_codes(self):
         if self.env["trace.code"].search_count([("batch_id", "in", self.ids)], limit=1):
             raise UserError(_("A batch with codes cannot be deleted: its codes must stay traceable."))
-        return super().unlink()
 
     def action_done(self):
         self.filtered(lambda b: b.state == "confirmed").write({"state": "done"})

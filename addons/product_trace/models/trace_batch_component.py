@@ -12,10 +12,10 @@ class TraceBatchComponent(models.Model):
     company_id = fields.Many2one(related="batch_id.company_id", store=True)
     product_id = fields.Many2one("product.product", string="Component", required=True, check_company=True)
     lot_id = fields.Many2one(
-        "stock.lot", string="Lot", check_company=True, domain="[('product_id', '=', product_id)]"
+        "stock.lot", check_company=True, domain="[('product_id', '=', product_id)]"
     )
-    supplier_id = fields.Many2one("res.partner", string="Supplier", check_company=True)
-    supplier_lot = fields.Char(string="Supplier Lot")
+    supplier_id = fields.Many2one("res.partner", check_company=True)
+    supplier_lot = fields.Char()
     quantity = fields.Float(digits="Product Unit of Measure")
     uom_id = fields.Many2one("uom.uom", related="product_id.uom_id", string="Unit")
 

@@ -65,14 +65,14 @@ class TraceCode(models.Model):
     activation = fields.Selection(ACTIVATION, required=True, default="issued", readonly=True)
     state = fields.Selection(STATES, compute="_compute_tree", search="_search_state")
     product_id = fields.Many2one("product.product", required=True, readonly=True, check_company=True)
-    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True, check_company=True)
+    lot_id = fields.Many2one("stock.lot", readonly=True, check_company=True)
     batch_id = fields.Many2one("trace.batch", readonly=True, ondelete="restrict", check_company=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     parent_id = fields.Many2one("trace.code", string="Packed In", compute="_compute_tree", search="_search_parent_id")
     pack_date = fields.Datetime(string="Packed On", compute="_compute_tree")
     child_ids = fields.Many2many("trace.code", string="Contents", compute="_compute_child_ids")
     child_count = fields.Integer(compute="_compute_child_ids", string="Direct Contents")
-    digital_link = fields.Char(compute="_compute_digital_link", string="Digital Link")
+    digital_link = fields.Char(compute="_compute_digital_link")
 
     _sql_constraints = [
         ("name_uniq", "unique(name)", "This code exists already: codes are unique."),
@@ -209,7 +209,8 @@ class TraceCode(models.Model):
             raise UserError(_("Codes change only through issuance, activation and packing."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(_("Codes are never deleted: a printed code must stay traceable."))
 
     # ------------------------------------------------------------------------------------------
@@ -586,20 +587,24 @@ class TraceCode(models.Model):
         cr = self.env.cr
 
         def offenders(where, column="child_name"):
-            cr.execute(f"SELECT DISTINCT {column} FROM trace_pack WHERE {where} LIMIT 10")
+            cr.execute(SQL("SELECT DISTINCT %s FROM trace_pack WHERE %s LIMIT 10", SQL.identifier(column), where))
             return ", ".join(row[0] for row in cr.fetchall())
 
-        if found := offenders("parent_id IS NULL", "parent_name"):
+        if found := offenders(SQL("parent_id IS NULL"), "parent_name"):
             raise UserError(_("Unknown codes: %(codes)s.", codes=found))
-        if found := offenders("child_id IS NULL"):
+        if found := offenders(SQL("child_id IS NULL")):
             raise UserError(_("Unknown codes: %(codes)s.", codes=found))
-        if found := offenders("parent_id = child_id"):
+        if found := offenders(SQL("parent_id = child_id")):
             raise UserError(_("A code cannot be packed into itself: %(codes)s.", codes=found))
-        if found := offenders("parent_company <> child_company"):
+        if found := offenders(SQL("parent_company <> child_company")):
             raise UserError(_("Codes %(codes)s belong to another company than their parent.", codes=found))
         # levels strictly increase from child to parent, so no code can end up inside itself
-        rank = "CASE %s WHEN 'unit' THEN 1 WHEN 'case' THEN 2 ELSE 3 END"
-        if found := offenders(f"{rank % 'child_level'} >= {rank % 'parent_level'}"):
+        if found := offenders(
+            SQL(
+                "CASE child_level WHEN 'unit' THEN 1 WHEN 'case' THEN 2 ELSE 3 END"
+                " >= CASE parent_level WHEN 'unit' THEN 1 WHEN 'case' THEN 2 ELSE 3 END"
+            )
+        ):
             raise UserError(
                 _(
                     "Codes %(codes)s cannot go into a parent of the same or a lower level "
@@ -609,12 +614,12 @@ class TraceCode(models.Model):
             )
         # a container that receives its own contents in the same call is commissioned by it
         if found := offenders(
-            "child_state = 'issued' AND child_id NOT IN (SELECT parent_id FROM trace_pack)"
+            SQL("child_state = 'issued' AND child_id NOT IN (SELECT parent_id FROM trace_pack)")
         ):
             raise UserError(_("Codes %(codes)s are not active: activate them before packing.", codes=found))
-        if found := offenders("child_parent_id IS NOT NULL"):
+        if found := offenders(SQL("child_parent_id IS NOT NULL")):
             raise UserError(_("Codes %(codes)s are packed already: unpack them first.", codes=found))
-        if found := offenders("child_state = 'void' OR parent_state = 'void'"):
+        if found := offenders(SQL("child_state = 'void' OR parent_state = 'void'")):
             raise UserError(_("Codes %(codes)s are void.", codes=found))
 
     @api.model
@@ -736,9 +741,11 @@ class TraceCode(models.Model):
 
         cr = self.env.cr
         cr.execute(
-            f"SELECT id, event_time, parent_code_id, event_type FROM trace_event"
-            f" WHERE epc_ids @> ARRAY[%s] AND {NOT_PACKING}",
-            [code_id],
+            SQL(
+                "SELECT id, event_time, parent_code_id, event_type FROM trace_event WHERE epc_ids @> ARRAY[%s] AND %s",
+                code_id,
+                NOT_PACKING,
+            )
         )
         found = cr.fetchall()
         parents = {parent_id} | {row[2] for row in found if row[3] == "aggregation"}

@@ -3,6 +3,7 @@ import json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 EVENT_TYPES = [
     ("object", "ObjectEvent"),
@@ -12,7 +13,7 @@ EVENT_TYPES = [
 ]
 ACTIONS = [("ADD", "Add"), ("OBSERVE", "Observe"), ("DELETE", "Delete")]
 # the predicate of the GIN index on epc_ids: every event but packing (see init)
-NOT_PACKING = "NOT (event_type = 'aggregation' AND action = 'ADD')"
+NOT_PACKING = SQL("NOT (event_type = 'aggregation' AND action = 'ADD')")
 
 # Columns a bulk insert of aggregation events fills.
 _AGGREGATION_INSERT = """
@@ -75,7 +76,7 @@ class TraceEvent(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda s: s.env.company)
     user_id = fields.Many2one("res.users", readonly=True, default=lambda s: s.env.user)
     epcis_json = fields.Text(compute="_compute_epcis", string="EPCIS 2.0")
-    event_hash = fields.Char(compute="_compute_epcis", string="Event Hash")
+    event_hash = fields.Char(compute="_compute_epcis")
 
     _sql_constraints = [("key_uniq", "unique(key)", "This event was recorded already.")]
 
@@ -88,8 +89,10 @@ class TraceEvent(models.Model):
         # unpacking events, which are indexed). See trace.code._history_events.
         cr.execute("DROP INDEX IF EXISTS trace_event_epc_ids_gin")
         cr.execute(
-            f"CREATE INDEX IF NOT EXISTS trace_event_epc_ids_unpacked ON trace_event USING gin (epc_ids)"
-            f" WHERE {NOT_PACKING}"
+            SQL(
+                "CREATE INDEX IF NOT EXISTS trace_event_epc_ids_unpacked ON trace_event USING gin (epc_ids) WHERE %s",
+                NOT_PACKING,
+            )
         )
 
     @api.depends("event_type", "biz_step", "action")
@@ -113,9 +116,12 @@ class TraceEvent(models.Model):
     # append-only ------------------------------------------------------------------------------
 
     def write(self, vals):
-        raise UserError(_("Trace events are append-only: record a new event instead."))
+        if vals:
+            raise UserError(_("Trace events are append-only: record a new event instead."))
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(_("Trace events are append-only and cannot be deleted."))
 
     @api.model

@@ -40,7 +40,7 @@ class TraceHwStation(models.Model):
     units_activated = fields.Integer(compute="_compute_stats")
     cases_packed = fields.Integer(compute="_compute_stats")
     rejects = fields.Integer(compute="_compute_stats")
-    exceptions = fields.Integer(compute="_compute_stats", string="Exceptions")
+    exceptions = fields.Integer(compute="_compute_stats")
     rate_per_minute = fields.Float(compute="_compute_stats", string="Rate / min (last 5 min)")
 
     _sql_constraints = [

@@ -80,7 +80,7 @@ class TestIngest(HardwareCase):
         self.assertEqual(self.snapshot(), before)
 
     def test_parked_read_is_retried_then_becomes_an_exception(self):
-        from odoo.addons.trace_hardware.models import trace_hw_read
+        from ..models import trace_hw_read
 
         _payload, (_s, answer) = self.post([self.event("ABCDEFGHJKMNPQRSTVWX")])
         self.assertEqual(answer["results"][0]["status"], "parked")
