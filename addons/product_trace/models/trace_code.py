@@ -422,43 +422,47 @@ class TraceCode(models.Model):
         """Activate the issued codes ``names`` (a line read each); all or nothing.
 
         Every name must be a known, issued code of the user's companies (of ``batch`` when given).
-        Returns the activated records.
+        Set-based: one read, one update, one commissioning event per company. Returns the
+        activated records.
         """
         names = list(dict.fromkeys(names))
         if not names:
             return self.browse()
-        codes = self.search([("name", "in", names), ("company_id", "in", self.env.companies.ids)])
-        by_name = {code.name: code for code in codes}
-        unknown = [name for name in names if name not in by_name]
+        cr = self.env.cr
+        self.flush_model()
+        cr.execute(
+            """SELECT id, name, batch_id, lot_id, company_id, level, activation FROM trace_code
+                WHERE name = ANY(%s) AND company_id = ANY(%s)""",
+            [names, self.env.companies.ids],
+        )
+        rows = cr.fetchall()
+        found = {row[1] for row in rows}
+        unknown = [name for name in names if name not in found]
         if unknown:
             raise UserError(_("Unknown codes: %(codes)s.", codes=", ".join(unknown[:10])))
         if batch:
-            wrong = codes.filtered(lambda c: c.batch_id != batch)
+            wrong = [row[1] for row in rows if row[2] != batch.id]
             if wrong:
                 raise UserError(
-                    _(
-                        "Codes %(codes)s do not belong to batch %(batch)s.",
-                        codes=", ".join(wrong[:10].mapped("name")),
-                        batch=batch.name,
-                    )
+                    _("Codes %(codes)s do not belong to batch %(batch)s.", codes=", ".join(wrong[:10]), batch=batch.name)
                 )
-        not_issued = codes.filtered(lambda c: c.activation != "issued")
+        not_issued = [row[1] for row in rows if row[6] != "issued"]
         if not_issued:
-            raise UserError(
-                _("Codes %(codes)s are not waiting for activation.", codes=", ".join(not_issued[:10].mapped("name")))
-            )
-        self.flush_model()
-        self.env.cr.execute(
+            raise UserError(_("Codes %(codes)s are not waiting for activation.", codes=", ".join(not_issued[:10])))
+        ids = [row[0] for row in rows]
+        cr.execute(
             """
             UPDATE trace_code SET activation = 'active', write_date = now() AT TIME ZONE 'UTC', write_uid = %s
              WHERE id = ANY(%s) AND activation = 'issued'
             """,
-            [self.env.uid, codes.ids],
+            [self.env.uid, ids],
         )
         self.invalidate_model(["activation", "state", "write_date", "write_uid"])
-        self.env["trace.code.count"]._move(codes._count_keys(), "issued", "active")
-        for company in codes.company_id:
-            company_codes = codes.filtered(lambda c, company=company: c.company_id == company)
+        self.env["trace.code.count"]._move(Counter(row[2:6] for row in rows), "issued", "active")
+        by_company = {}
+        for row in rows:
+            by_company.setdefault(row[4], []).append(row[0])
+        for company_id, company_ids in by_company.items():
             self.env["trace.event"]._record(
                 {
                     "event_type": "object",
@@ -467,12 +471,12 @@ class TraceCode(models.Model):
                     "disposition": "active",
                     "read_point": read_point or False,
                     "device": device or False,
-                    "company_id": company.id,
-                    "quantity": len(company_codes),
+                    "company_id": company_id,
+                    "quantity": len(company_ids),
                 },
-                epc_ids=company_codes.ids,
+                epc_ids=company_ids,
             )
-        return codes
+        return self.browse(ids)
 
     # ------------------------------------------------------------------------------------------
     # Aggregation: set-based packing through a temporary table
