@@ -1,8 +1,19 @@
 """Static checks of the addons, run by scripts/test.
 
-Each check is counted: one per file and kind (XML, CSV, manifest, translation, view syntax),
-plus one per tool run (ruff, pylint-odoo). Prints one line per failure and, last, a JSON line
-``{"passed": N, "failed": N}`` that scripts/test reads.
+Each suite counts its own checks, one per thing looked at:
+
+- ruff: one check per linted tree (tracekit, tests, bench, scripts, each addon);
+- pylint-odoo: one check per addon (the mandatory checks of ``.pylintrc-mandatory``);
+- xml: one per ``*.xml`` file (well-formed, no duplicate record ids in the addon);
+- views: one per ``*.xml`` file (Odoo 18 syntax: no ``<tree``, no ``attrs=``/``states=``);
+- csv: one per ``*.csv`` file (well-formed, access files with their header and 8 columns);
+- manifests: one per addon and rule (version, licence, keys, files listed, Community-only depends, readme);
+- i18n: one per addon (``i18n/zh_CN.po`` parses, every msgid translated, placeholders kept, .pot covered);
+- python: one per addon ``*.py`` outside tests (no ``cr.commit()``).
+
+Prints one line per failure and, last, one JSON line
+``{"suites": [{"name": ..., "passed": N, "failed": N}, ...]}`` that scripts/test reads.
+The addons folder is ``addons/`` of the repository, or ``TRACE_ADDONS_PATH``.
 """
 
 from __future__ import annotations
@@ -10,159 +21,259 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[2]
-ADDONS = ROOT / "addons"
-ACCESS_HEADER = ["id", "name", "model_id:id", "group_id:id", "perm_read", "perm_write", "perm_create", "perm_unlink"]
-# Enterprise modules a Community product must never depend on
+ADDONS = Path(os.environ.get("TRACE_ADDONS_PATH") or ROOT / "addons").resolve()
+PYLINTRC = ROOT / ".pylintrc-mandatory"
+ACCESS_HEADER = [
+    "id", "name", "model_id:id", "group_id:id", "perm_read", "perm_write", "perm_create", "perm_unlink",
+]
+VERSION = re.compile(r"18\.0\.\d+\.\d+\.\d+")
+# Odoo Enterprise modules: a Community product must never depend on one of them.
 ENTERPRISE = {
-    "web_enterprise", "stock_barcode", "iot", "quality", "quality_control", "mrp_workorder", "mrp_plm",
-    "sign", "documents", "helpdesk", "planning", "approvals", "web_studio", "barcodes_gs1_nomenclature_enterprise",
-    "stock_barcode_mrp", "pos_iot", "delivery_iot", "account_accountant", "industry_fsm",
+    "web_enterprise", "web_studio", "web_mobile", "web_gantt", "web_cohort", "web_map", "web_grid",
+    "stock_barcode", "stock_barcode_mrp", "stock_barcode_quality_control", "stock_accountant",
+    "stock_enterprise", "iot", "pos_iot", "delivery_iot", "quality", "quality_control", "quality_mrp",
+    "quality_iot", "mrp_workorder", "mrp_workorder_iot", "mrp_plm", "mrp_maintenance", "account_accountant",
+    "account_reports", "sign", "documents", "helpdesk", "planning", "approvals", "industry_fsm",
+    "marketing_automation", "social", "voip", "appointment", "timesheet_grid", "sale_subscription",
+    "sale_enterprise", "knowledge", "spreadsheet_edition", "hr_payroll", "data_cleaning",
 }
-# pylint-odoo checks that must never fail (OCA's mandatory set for 18.0)
-PYLINT_MANDATORY = ",".join([
-    "attribute-deprecated", "attribute-string-redundant", "consider-merging-classes-inherited",
-    "context-overridden", "development-status-allowed", "external-request-timeout", "invalid-commit",
-    "license-allowed", "manifest-author-string", "manifest-behind-migrations", "manifest-data-duplicated",
-    "manifest-deprecated-key", "manifest-external-assets", "manifest-maintainers-list", "manifest-required-key",
-    "manifest-superfluous-key", "manifest-version-format", "method-compute", "method-inverse", "method-required-super",
-    "method-search", "missing-readme", "missing-return", "no-raise-unlink", "no-wizard-in-models",
-    "no-write-in-compute", "odoo-addons-relative-import", "odoo-exception-warning", "print-used",
-    "renamed-field-parameter", "resource-not-exist", "sql-injection", "test-folder-imported", "translation-contains-variable",
-    "translation-field", "translation-format-interpolation", "translation-format-truncated",
-    "translation-fstring-interpolation", "translation-not-lazy", "translation-positional-used",
-    "translation-required", "translation-too-few-args", "translation-too-many-args",
-    "translation-unsupported-format", "use-vim-comment", "website-manifest-key-not-valid-uri",
-])
+# An assets entry that names a file: a path string, or the last element of these operations.
+ASSET_FILE_OPERATIONS = {"prepend", "append", "remove", "before", "after", "replace"}
 
 
-class Report:
-    def __init__(self):
+class Suite:
+    def __init__(self, name: str):
+        self.name = name
         self.passed = 0
         self.failed = 0
 
-    def check(self, ok: bool, what: str, detail: str = "") -> None:
+    def check(self, ok: bool, what: str, detail: str = "") -> bool:
         if ok:
             self.passed += 1
         else:
             self.failed += 1
-            print(f"FAIL {what}" + (f": {detail}" if detail else ""))
+            print(f"FAIL [{self.name}] {what}" + (f": {detail}" if detail else ""))
+        return ok
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def addons() -> list[Path]:
     return sorted(p.parent for p in ADDONS.glob("*/__manifest__.py"))
 
 
-def check_manifest(report: Report, addon: Path) -> None:
+def check_manifest(suite: Suite, addon: Path) -> None:
     name = addon.name
     try:
-        manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
+        manifest = ast.literal_eval((addon / "__manifest__.py").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not a dict")
     except (SyntaxError, ValueError) as error:
-        report.check(False, f"{name}/__manifest__.py", f"not a literal dict: {error}")
+        suite.check(False, f"{name}/__manifest__.py", f"not a literal dict: {error}")
         return
-    report.check(bool(re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", manifest.get("version", ""))),
-                 f"{name} manifest version", repr(manifest.get("version")))
-    report.check(manifest.get("license") == "LGPL-3", f"{name} manifest license", repr(manifest.get("license")))
-    report.check("description" not in manifest, f"{name} manifest", "has a 'description' key (use readme/)")
+    suite.check(bool(VERSION.fullmatch(str(manifest.get("version", "")))), f"{name} version",
+                f"{manifest.get('version')!r} does not match 18.0.x.y.z")
+    suite.check(manifest.get("license") == "LGPL-3", f"{name} license",
+                f"{manifest.get('license')!r}, expected 'LGPL-3'")
+    suite.check("description" not in manifest, f"{name} manifest",
+                "has a 'description' key (use readme/DESCRIPTION.md)")
     bad = sorted(set(manifest.get("depends", [])) & ENTERPRISE)
-    report.check(not bad, f"{name} depends", f"Enterprise modules {bad}")
-    for key in ("data", "demo"):
-        for file in manifest.get(key, []):
-            report.check((addon / file).is_file(), f"{name} manifest {key}", f"{file} does not exist")
-    report.check((addon / "readme" / "DESCRIPTION.md").is_file(), f"{name}/readme/DESCRIPTION.md", "missing")
-    report.check((addon / "static" / "description" / "icon.png").is_file(), f"{name} icon", "missing")
+    suite.check(not bad, f"{name} depends", f"on Odoo Enterprise modules {bad}")
+    missing = [f"{key}: {file}" for key in ("data", "demo") for file in manifest.get(key, [])
+               if not (addon / file).is_file()]
+    suite.check(not missing, f"{name} data/demo files", f"listed but missing: {missing}")
+    missing = [f"{bundle}: {path}" for bundle, entries in manifest.get("assets", {}).items()
+               for path in asset_paths(entries) if not asset_exists(path)]
+    suite.check(not missing, f"{name} assets", f"match no file: {missing}")
+    suite.check((addon / "readme" / "DESCRIPTION.md").is_file(), f"{name}/readme/DESCRIPTION.md", "missing")
+    icon = addon / "static" / "description" / "icon.png"
+    suite.check(icon.is_file(), rel(icon), "missing")
 
 
-def check_xml(report: Report, path: Path) -> None:
-    rel = path.relative_to(ROOT)
+def asset_paths(entries) -> list[str]:
+    paths = []
+    for entry in entries:
+        if isinstance(entry, str):
+            paths.append(entry)
+        elif isinstance(entry, (list, tuple)) and entry and entry[0] in ASSET_FILE_OPERATIONS:
+            paths.append(entry[-1])
+    # only files that live in an addon of ours can be checked here
+    return [p for p in paths if (ADDONS / p.split("/", 1)[0] / "__manifest__.py").is_file()]
+
+
+def asset_exists(path: str) -> bool:
+    if any(ch in path for ch in "*?["):
+        return any(p.is_file() for p in ADDONS.glob(path))
+    return (ADDONS / path).is_file()
+
+
+def check_xml(xml: Suite, views: Suite, path: Path, ids: Counter) -> None:
     try:
-        ElementTree.parse(path)
+        tree = ElementTree.parse(path)
     except ElementTree.ParseError as error:
-        report.check(False, str(rel), f"not well-formed: {error}")
+        xml.check(False, rel(path), f"not well-formed: {error}")
         return
-    text = path.read_text()
-    report.check(not re.search(r"<tree[\s>]", text), str(rel), "pre-18 <tree> view (use <list>)")
-    report.check(" attrs=" not in text and " states=" not in text, str(rel), "pre-18 attrs=/states=")
+    for element in tree.iter():
+        if element.tag in ("record", "template", "menuitem") and element.get("id"):
+            ids[element.get("id")] += 1
+    xml.check(True, rel(path))
+    text = path.read_text(encoding="utf-8")
+    problems = []
+    if re.search(r"<tree[\s>/]", text):
+        problems.append("<tree> (use <list>)")
+    if re.search(r"\sattrs\s*=", text):
+        problems.append("attrs= (use invisible=/readonly=/required=)")
+    if re.search(r"\sstates\s*=\s*\"", text):
+        problems.append("states= (use invisible=)")
+    views.check(not problems, rel(path), "pre-18 view syntax: " + ", ".join(problems))
 
 
-def check_csv(report: Report, path: Path) -> None:
-    rel = path.relative_to(ROOT)
-    with path.open(newline="") as handle:
-        rows = list(csv.reader(handle))
+def check_csv(suite: Suite, path: Path) -> None:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = [row for row in csv.reader(handle, strict=True) if row]
+    except (csv.Error, UnicodeDecodeError) as error:
+        suite.check(False, rel(path), f"not well-formed: {error}")
+        return
+    problems = []
     if path.name == "ir.model.access.csv":
-        report.check(bool(rows) and rows[0] == ACCESS_HEADER, str(rel), f"header {rows[:1]}")
-        widths = {len(row) for row in rows}
-        report.check(widths == {8}, str(rel), f"rows of {sorted(widths)} columns")
-        ids = [row[0] for row in rows[1:]]
-        report.check(len(ids) == len(set(ids)), str(rel), "duplicate ids")
+        if not rows or rows[0] != ACCESS_HEADER:
+            problems.append(f"header {rows[:1]}, expected {ACCESS_HEADER}")
+        bad = [n + 1 for n, row in enumerate(rows) if len(row) != 8]
+        if bad:
+            problems.append(f"rows {bad[:5]} do not have 8 columns")
+        ids = Counter(row[0] for row in rows[1:])
+        if dup := sorted(i for i, n in ids.items() if n > 1):
+            problems.append(f"duplicate ids {dup[:5]}")
     else:
-        widths = {len(row) for row in rows if row}
-        report.check(len(widths) <= 1, str(rel), f"rows of {sorted(widths)} columns")
+        width = len(rows[0]) if rows else 0
+        if bad := [n + 1 for n, row in enumerate(rows) if len(row) != width]:
+            problems.append(f"rows {bad[:5]} do not have the header's {width} columns")
+    suite.check(not problems, rel(path), "; ".join(problems))
 
 
-def check_po(report: Report, addon: Path) -> None:
+PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdfr]|%[sdfr]|\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def check_po(suite: Suite, addon: Path) -> None:
     import polib
 
     path = addon / "i18n" / "zh_CN.po"
     if not path.is_file():
-        report.check(False, f"{addon.name}/i18n/zh_CN.po", "missing")
+        suite.check(False, rel(path), "missing: every addon ships Simplified Chinese")
         return
     try:
         po = polib.pofile(str(path))
     except (OSError, ValueError) as error:
-        report.check(False, str(path.relative_to(ROOT)), f"does not parse: {error}")
+        suite.check(False, rel(path), f"does not parse: {error}")
         return
-    untranslated = [e.msgid for e in po if not e.msgstr and not e.obsolete]
-    report.check(not untranslated, str(path.relative_to(ROOT)), f"{len(untranslated)} untranslated: {untranslated[:3]}")
-    placeholder = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
-    wrong = [e.msgid for e in po if e.msgstr and sorted(placeholder.findall(e.msgid)) != sorted(placeholder.findall(e.msgstr))]
-    report.check(not wrong, str(path.relative_to(ROOT)), f"placeholders differ in {wrong[:3]}")
+    problems = []
+    entries = [e for e in po if not e.obsolete and e.msgid]
+    if untranslated := [e.msgid for e in entries if not (e.msgstr or any(e.msgstr_plural.values()))]:
+        problems.append(f"{len(untranslated)} untranslated, e.g. {untranslated[:3]}")
+    wrong = [e.msgid for e in entries if e.msgstr
+             and sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(e.msgstr))]
+    if wrong:
+        problems.append(f"placeholders differ in {wrong[:3]}")
     pot = addon / "i18n" / f"{addon.name}.pot"
     if pot.is_file():
-        missing = {e.msgid for e in polib.pofile(str(pot))} - {e.msgid for e in po}
-        report.check(not missing, str(path.relative_to(ROOT)), f"{len(missing)} terms of the .pot missing: {sorted(missing)[:3]}")
+        if missing := {e.msgid for e in polib.pofile(str(pot)) if e.msgid} - {e.msgid for e in entries}:
+            problems.append(f"{len(missing)} terms of the .pot missing, e.g. {sorted(missing)[:3]}")
+    suite.check(not problems, rel(path), "; ".join(problems))
 
 
-def check_no_commit(report: Report, path: Path) -> None:
-    if "/tests/" in str(path):
+def check_no_commit(suite: Suite, path: Path, addon: Path) -> None:
+    if "tests" in path.relative_to(addon).parts:
         return
-    report.check("cr.commit()" not in path.read_text(), str(path.relative_to(ROOT)), "cr.commit() in business code")
+    found = re.search(r"\bcr\.commit\(\)", path.read_text(encoding="utf-8"))
+    suite.check(not found, rel(path), "cr.commit() in business code")
 
 
-def run_tool(report: Report, what: str, command: list[str]) -> None:
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    output = (result.stdout + result.stderr).strip()
-    report.check(result.returncode == 0, what, "\n" + output[-6000:] if output else f"exit {result.returncode}")
+def run_ruff(suite: Suite, venv_bin: Path) -> None:
+    trees = [ROOT / t for t in ("tracekit", "tests", "bench", "scripts") if (ROOT / t).is_dir()] + addons()
+    result = subprocess.run(
+        [str(venv_bin / "ruff"), "check", "--no-cache", "--output-format=json", *map(str, trees)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    try:
+        findings = json.loads(result.stdout or "[]")
+    except json.JSONDecodeError:
+        suite.check(False, "ruff", (result.stdout + result.stderr).strip()[-3000:])
+        return
+    by_tree = defaultdict(list)
+    for item in findings:
+        where = Path(item["filename"]).resolve()
+        tree = next((t for t in trees if where.is_relative_to(t.resolve())), None)
+        by_tree[tree].append(f"{rel(where)}:{item['location']['row']}: {item['code']} {item['message']}")
+    for tree in trees:
+        lines = by_tree.get(tree, [])
+        suite.check(not lines, f"ruff {rel(tree)}", "\n  " + "\n  ".join(lines[:40]) if lines else "")
+    if None in by_tree or (result.returncode not in (0, 1)):
+        suite.check(False, "ruff", "\n".join(by_tree.get(None, [])) or result.stderr.strip()[-3000:])
+
+
+def run_pylint(suite: Suite, venv_bin: Path) -> None:
+    if not addons():
+        return
+    result = subprocess.run(
+        [str(venv_bin / "pylint"), f"--rcfile={PYLINTRC}", "--output-format=json", *map(str, addons())],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    try:
+        findings = json.loads(result.stdout or "[]")
+    except json.JSONDecodeError:
+        suite.check(False, "pylint-odoo", (result.stdout + result.stderr).strip()[-3000:])
+        return
+    if result.returncode & 32 or (result.returncode & 1 and not findings):  # usage error or fatal
+        suite.check(False, "pylint-odoo", f"exit {result.returncode}: {result.stderr.strip()[-3000:]}")
+        return
+    by_addon = defaultdict(list)
+    for item in findings:
+        where = (ROOT / item["path"]).resolve()
+        addon = next((a for a in addons() if where.is_relative_to(a)), None)
+        by_addon[addon].append(f"{rel(where)}:{item['line']}: {item['symbol']} {item['message']}")
+    for addon in addons():
+        lines = by_addon.get(addon, [])
+        suite.check(not lines, f"pylint-odoo {addon.name}", "\n  " + "\n  ".join(lines[:40]) if lines else "")
+    if None in by_addon:
+        suite.check(False, "pylint-odoo", "\n".join(by_addon[None]))
 
 
 def main() -> int:
-    report = Report()
     venv_bin = Path(sys.executable).parent
+    suites = {name: Suite(name) for name in (
+        "ruff", "pylint-odoo", "manifests", "xml", "views (18 syntax)", "csv", "i18n zh_CN", "no cr.commit",
+    )}
+    run_ruff(suites["ruff"], venv_bin)
+    run_pylint(suites["pylint-odoo"], venv_bin)
     for addon in addons():
-        check_manifest(report, addon)
-        check_po(report, addon)
+        check_manifest(suites["manifests"], addon)
+        check_po(suites["i18n zh_CN"], addon)
+        ids: Counter = Counter()
         for path in sorted(addon.rglob("*.xml")):
-            check_xml(report, path)
+            check_xml(suites["xml"], suites["views (18 syntax)"], path, ids)
+        duplicates = sorted(i for i, n in ids.items() if n > 1)
+        suites["xml"].check(not duplicates, f"{addon.name} record ids", f"defined twice: {duplicates[:5]}")
         for path in sorted(addon.rglob("*.csv")):
-            check_csv(report, path)
+            check_csv(suites["csv"], path)
         for path in sorted(addon.rglob("*.py")):
-            check_no_commit(report, path)
-    run_tool(report, "ruff", [str(venv_bin / "ruff"), "check", "tracekit", "tests", "bench", "addons", "scripts"])
-    if addons():
-        run_tool(report, "pylint-odoo (mandatory checks)", [
-            str(venv_bin / "pylint"), "--load-plugins=pylint_odoo", "--disable=all",
-            f"--enable={PYLINT_MANDATORY}", "--valid-odoo-versions=18.0",
-            "--manifest-required-authors=Trace Product Authors", "--score=n", "--reports=n",
-            *[str(a.relative_to(ROOT)) for a in addons()],
-        ])
-    print(json.dumps({"passed": report.passed, "failed": report.failed}))
-    return 0 if not report.failed else 1
+            check_no_commit(suites["no cr.commit"], path, addon)
+    print(json.dumps({"suites": [vars(s) for s in suites.values()]}))
+    return 1 if any(s.failed for s in suites.values()) else 0
 
 
 if __name__ == "__main__":
