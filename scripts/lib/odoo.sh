@@ -1,59 +1,136 @@
 # Odoo discovery shared by scripts/test, scripts/serve and bench/run (sourced, bash).
-# Sets ODOO_EXE (the executable), ODOO_PY (its Python) and ODOO_DB_ARGS (array), or returns 1
-# with ODOO_MISSING saying what is missing.
+#
+# find_odoo: sets ODOO_EXE (the executable: $ODOO_BIN, else `odoo` on PATH), ODOO_PY (its Python:
+# $ODOO_PYTHON, else the interpreter of the executable's shebang, symlinks resolved; a plain
+# `python3` shebang, as odoo-bin has, means the python3 on PATH) and ODOO_DB_ARGS (an array built
+# from PGHOST, PGPORT, PGUSER, PGPASSWORD); or returns 1 with ODOO_MISSING saying what is missing.
 
 find_odoo() {
-    ODOO_EXE=${ODOO_BIN:-$(command -v odoo 2>/dev/null || true)}
     ODOO_MISSING=""
-    if [ -z "$ODOO_EXE" ] || [ ! -x "$ODOO_EXE" ]; then
-        ODOO_MISSING="no Odoo 18 found (set ODOO_BIN to an odoo/odoo-bin executable or put 'odoo' on PATH)"
-        return 1
+    if [ -n "${ODOO_BIN:-}" ]; then
+        ODOO_EXE=$ODOO_BIN
+        if [ ! -x "$ODOO_EXE" ]; then
+            ODOO_MISSING="ODOO_BIN=$ODOO_BIN is not an executable file"
+            return 1
+        fi
+    else
+        ODOO_EXE=$(command -v odoo 2>/dev/null || true)
+        if [ -z "$ODOO_EXE" ]; then
+            ODOO_MISSING="no Odoo 18 found (set ODOO_BIN or put odoo on PATH)"
+            return 1
+        fi
     fi
     ODOO_PY=${ODOO_PYTHON:-}
     if [ -z "$ODOO_PY" ]; then
-        local shebang
-        shebang=$(head -1 "$(readlink -f "$ODOO_EXE")" 2>/dev/null || true)
+        local shebang interpreter
+        shebang=$(head -n 1 "$(readlink -f "$ODOO_EXE")" 2>/dev/null || true)
         case "$shebang" in
-            "#!"*python*)
-                ODOO_PY=${shebang#\#!}
-                ODOO_PY=${ODOO_PY%% *}
-                case "$ODOO_PY" in */env) ODOO_PY=$(command -v "${shebang##* }") ;; esac
-                ;;
-            *) ODOO_PY=$(command -v python3) ;;
+            "#!"*) ;;
+            *) ODOO_MISSING="$ODOO_EXE has no #! line naming its Python (set ODOO_PYTHON)"; return 1 ;;
+        esac
+        read -r interpreter shebang_arg <<<"${shebang#\#!}"
+        case "$interpreter" in
+            */env) interpreter=${shebang_arg:-} ;;  # "#!/usr/bin/env python3"
+        esac
+        case "$interpreter" in
+            /*) ODOO_PY=$interpreter ;;
+            *) ODOO_PY=$(command -v "${interpreter:-python3}" 2>/dev/null || true) ;;
         esac
     fi
+    if [ -z "$ODOO_PY" ] || ! "$ODOO_PY" -c 'import odoo' 2>/dev/null; then
+        ODOO_MISSING="Odoo's Python (${ODOO_PY:-not found}, read from $ODOO_EXE) cannot import odoo (set ODOO_PYTHON)"
+        return 1
+    fi
     local version
-    version=$("$ODOO_EXE" --version 2>/dev/null | grep -o 'Odoo Server [0-9.]*' || true)
+    version=$("$ODOO_EXE" --version 2>/dev/null | grep -o 'Odoo Server [0-9a-z.~+-]*' || true)
     case "$version" in
         "Odoo Server 18."*) ;;
         *) ODOO_MISSING="$ODOO_EXE is not Odoo 18 (it says: ${version:-nothing})"; return 1 ;;
     esac
     ODOO_DB_ARGS=()
-    [ -n "${PGHOST:-}" ] && ODOO_DB_ARGS+=("--db_host=$PGHOST")
-    [ -n "${PGPORT:-}" ] && ODOO_DB_ARGS+=("--db_port=$PGPORT")
-    [ -n "${PGUSER:-}" ] && ODOO_DB_ARGS+=("--db_user=$PGUSER")
-    [ -n "${PGPASSWORD:-}" ] && ODOO_DB_ARGS+=("--db_password=$PGPASSWORD")
+    if [ -n "${PGHOST:-}" ]; then ODOO_DB_ARGS+=("--db_host=$PGHOST"); fi
+    if [ -n "${PGPORT:-}" ]; then ODOO_DB_ARGS+=("--db_port=$PGPORT"); fi
+    if [ -n "${PGUSER:-}" ]; then ODOO_DB_ARGS+=("--db_user=$PGUSER"); fi
+    if [ -n "${PGPASSWORD:-}" ]; then ODOO_DB_ARGS+=("--db_password=$PGPASSWORD"); fi
     return 0
 }
 
-# Make sure Odoo's Python imports this repository's tracekit (and websocket-client for tours).
-ensure_odoo_python() {
-    local repo=$1
-    local where
+# pip install into Odoo's Python, also when it is a distribution's "externally managed" Python.
+odoo_pip_install() {
+    local extra=()
+    if "$ODOO_PY" -c 'import os, sys, sysconfig; sys.exit(sys.prefix != sys.base_prefix or not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))' 2>/dev/null; then
+        extra=(--break-system-packages)
+    fi
+    local log
+    log=$(mktemp)
+    if ! "$ODOO_PY" -m pip install -q --disable-pip-version-check "${extra[@]}" "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        return 1
+    fi
+    rm -f "$log"
+}
+
+# Make sure Odoo's Python imports this repository's tracekit (editable, so the addons always run
+# the library as it is in the work tree) with the dependencies its pyproject asks for now.
+# A stamp in var/ remembers which Python got which pyproject + constraints.
+ensure_odoo_tracekit() {
+    local repo=$1 where stamp stamp_file=$1/var/odoo-python-tracekit.stamp
     where=$("$ODOO_PY" -c 'import os, tracekit; print(os.path.realpath(tracekit.__file__))' 2>/dev/null || true)
+    stamp="$ODOO_PY $(cat "$repo/tracekit/pyproject.toml" "$repo/tracekit/constraints-odoo18.txt" | sha256sum | cut -c1-16)"
     case "$where" in
-        "$(realpath "$repo")/tracekit/"*) ;;
-        *)
-            echo "installing this repository's tracekit into Odoo's Python ($ODOO_PY)"
-            "$ODOO_PY" -m pip install -q -c "$repo/tracekit/constraints-odoo18.txt" -e "$repo/tracekit" \
-                || { echo "could not install tracekit into $ODOO_PY" >&2; return 1; }
-            ;;
+        "$(realpath "$repo")/tracekit/"*) [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && return 0 ;;
     esac
+    echo "installing this repository's tracekit into Odoo's Python ($ODOO_PY)"
+    if ! "$ODOO_PY" -m pip --version >/dev/null 2>&1; then
+        echo "Odoo's Python ($ODOO_PY) has no pip: install pip there, or tracekit by hand" >&2
+        return 1
+    fi
+    odoo_pip_install -c "$repo/tracekit/constraints-odoo18.txt" -e "$repo/tracekit" \
+        || { echo "could not install tracekit into $ODOO_PY" >&2; return 1; }
+    mkdir -p "$repo/var"
+    echo "$stamp" >"$stamp_file"
+}
+
+# HttpCase browser tours need websocket-client in Odoo's Python and a Chrome/Chromium that Odoo
+# finds on PATH (the names odoo/tests/common.py looks for). Installs websocket-client if missing;
+# sets TOURS_MISSING to what is still missing ("" when tours can run).
+check_tour_prerequisites() {
+    TOURS_MISSING=""
     if ! "$ODOO_PY" -c 'import websocket' 2>/dev/null; then
-        "$ODOO_PY" -m pip install -q websocket-client || echo "websocket-client missing: browser tours will be skipped"
+        echo "installing websocket-client into Odoo's Python ($ODOO_PY) for browser tours"
+        odoo_pip_install websocket-client || true
+        "$ODOO_PY" -c 'import websocket' 2>/dev/null || TOURS_MISSING="websocket-client in $ODOO_PY"
+    fi
+    local browser found=""
+    for browser in google-chrome chromium chromium-browser google-chrome-stable; do
+        if command -v "$browser" >/dev/null 2>&1; then found=$browser; break; fi
+    done
+    if [ -z "$found" ]; then
+        TOURS_MISSING="${TOURS_MISSING:+$TOURS_MISSING and }a chromium on PATH (apt-get install chromium)"
     fi
 }
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+odoo_free_port() {
+    "$ODOO_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Does database $1 exist? Prints 1 or 0; fails when PostgreSQL cannot be reached.
+odoo_db_exists() {
+    "$ODOO_PY" - "$1" "${ODOO_DB_ARGS[@]}" <<'PY'
+import sys
+import odoo
+odoo.tools.config.parse_config(sys.argv[2:])
+print(1 if sys.argv[1] in odoo.service.db.list_dbs(True) else 0)
+PY
+}
+
+odoo_drop_db() {
+    "$ODOO_PY" - "$1" "${ODOO_DB_ARGS[@]}" <<'PY'
+import sys
+import odoo
+odoo.tools.config.parse_config(sys.argv[2:])
+if sys.argv[1] in odoo.service.db.list_dbs(True):
+    odoo.service.db.exp_drop(sys.argv[1])
+PY
 }
