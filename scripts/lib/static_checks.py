@@ -99,7 +99,8 @@ def check_manifest(suite: Suite, addon: Path) -> None:
     missing = [f"{bundle}: {path}" for bundle, entries in manifest.get("assets", {}).items()
                for path in asset_paths(entries) if not asset_exists(path)]
     suite.check(not missing, f"{name} assets", f"match no file: {missing}")
-    suite.check((addon / "readme" / "DESCRIPTION.md").is_file(), f"{name}/readme/DESCRIPTION.md", "missing")
+    readme = addon / "readme" / "DESCRIPTION.md"
+    suite.check(readme.is_file(), rel(readme), "missing")
     icon = addon / "static" / "description" / "icon.png"
     suite.check(icon.is_file(), rel(icon), "missing")
 
@@ -203,54 +204,59 @@ def check_no_commit(suite: Suite, path: Path, addon: Path) -> None:
     suite.check(not found, rel(path), "cr.commit() in business code")
 
 
+def run_json_tool(suite: Suite, command: list[str]) -> tuple[list, int] | None:
+    """Run a linter that reports JSON; a crash or unreadable output is one failed check."""
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    try:
+        return json.loads(result.stdout or "[]"), result.returncode
+    except json.JSONDecodeError:
+        suite.check(False, suite.name, (result.stdout + result.stderr).strip()[-3000:])
+        return None
+
+
+def report_by_unit(suite: Suite, units: list[Path], findings: list[tuple[Path, str]]) -> None:
+    """One check per unit (a tree or an addon): passed when none of the findings lies in it."""
+    by_unit = defaultdict(list)
+    for where, text in findings:
+        unit = next((u for u in units if where.is_relative_to(u)), None)
+        by_unit[unit].append(f"{rel(where)}:{text}")
+    for unit in units:
+        lines = by_unit.get(unit, [])
+        suite.check(not lines, f"{suite.name} {rel(unit)}", "\n  " + "\n  ".join(lines[:40]) if lines else "")
+    if None in by_unit:
+        suite.check(False, suite.name, "\n".join(by_unit[None]))
+
+
 def run_ruff(suite: Suite, venv_bin: Path) -> None:
     trees = [ROOT / t for t in ("tracekit", "tests", "bench", "scripts") if (ROOT / t).is_dir()] + addons()
-    result = subprocess.run(
-        [str(venv_bin / "ruff"), "check", "--no-cache", "--output-format=json", *map(str, trees)],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    try:
-        findings = json.loads(result.stdout or "[]")
-    except json.JSONDecodeError:
-        suite.check(False, "ruff", (result.stdout + result.stderr).strip()[-3000:])
+    ran = run_json_tool(suite, [str(venv_bin / "ruff"), "check", "--no-cache", "--output-format=json",
+                                *map(str, trees)])
+    if ran is None:
         return
-    by_tree = defaultdict(list)
-    for item in findings:
-        where = Path(item["filename"]).resolve()
-        tree = next((t for t in trees if where.is_relative_to(t.resolve())), None)
-        by_tree[tree].append(f"{rel(where)}:{item['location']['row']}: {item['code']} {item['message']}")
-    for tree in trees:
-        lines = by_tree.get(tree, [])
-        suite.check(not lines, f"ruff {rel(tree)}", "\n  " + "\n  ".join(lines[:40]) if lines else "")
-    if None in by_tree or (result.returncode not in (0, 1)):
-        suite.check(False, "ruff", "\n".join(by_tree.get(None, [])) or result.stderr.strip()[-3000:])
+    findings, returncode = ran
+    if returncode not in (0, 1):
+        suite.check(False, suite.name, f"ruff exit {returncode}")
+    report_by_unit(suite, trees, [
+        (Path(item["filename"]).resolve(), f"{item['location']['row']}: {item['code']} {item['message']}")
+        for item in findings
+    ])
 
 
 def run_pylint(suite: Suite, venv_bin: Path) -> None:
     if not addons():
         return
-    result = subprocess.run(
-        [str(venv_bin / "pylint"), f"--rcfile={PYLINTRC}", "--output-format=json", *map(str, addons())],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    try:
-        findings = json.loads(result.stdout or "[]")
-    except json.JSONDecodeError:
-        suite.check(False, "pylint-odoo", (result.stdout + result.stderr).strip()[-3000:])
+    ran = run_json_tool(suite, [str(venv_bin / "pylint"), f"--rcfile={PYLINTRC}", "--output-format=json",
+                                *map(str, addons())])
+    if ran is None:
         return
-    if result.returncode & 32 or (result.returncode & 1 and not findings):  # usage error or fatal
-        suite.check(False, "pylint-odoo", f"exit {result.returncode}: {result.stderr.strip()[-3000:]}")
+    findings, returncode = ran
+    if returncode & 32 or (returncode & 1 and not findings):  # usage error, or fatal without a message
+        suite.check(False, suite.name, f"pylint exit {returncode}")
         return
-    by_addon = defaultdict(list)
-    for item in findings:
-        where = (ROOT / item["path"]).resolve()
-        addon = next((a for a in addons() if where.is_relative_to(a)), None)
-        by_addon[addon].append(f"{rel(where)}:{item['line']}: {item['symbol']} {item['message']}")
-    for addon in addons():
-        lines = by_addon.get(addon, [])
-        suite.check(not lines, f"pylint-odoo {addon.name}", "\n  " + "\n  ".join(lines[:40]) if lines else "")
-    if None in by_addon:
-        suite.check(False, "pylint-odoo", "\n".join(by_addon[None]))
+    report_by_unit(suite, addons(), [
+        ((ROOT / item["path"]).resolve(), f"{item['line']}: {item['symbol']} {item['message']}")
+        for item in findings
+    ])
 
 
 def main() -> int:
