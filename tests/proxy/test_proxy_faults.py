@@ -29,9 +29,10 @@ def _frame(text: str) -> bytes:
     return b"\x02" + text.encode() + b"\r\n"
 
 
-def _start_cli(tmp_path, odoo, ca_bundle, outbox):
+def _start_cli(tmp_path, odoo, ca_bundle, outbox, **settings):
     local = {"url": odoo.url, "api_key": API_KEY, "ca_bundle": ca_bundle,
-             "settings": {"batch_size": 200, "heartbeat_s": 1.0, "backoff_base": 0.05, "backoff_max": 0.5}}
+             "settings": {"batch_size": 200, "heartbeat_s": 1.0, "backoff_base": 0.05, "backoff_max": 0.5,
+                          **settings}}
     path = tmp_path / "proxy.json"
     path.write_text(json.dumps(local))
     cli = os.path.join(os.path.dirname(sys.executable), "trace-proxy")
@@ -169,6 +170,113 @@ def test_print_and_verify_end_to_end_with_a_tcp_printer_and_a_serial_verifier(tm
     assert odoo.done[11]["printed"] == ["PV1", "PV3"]
     assert [r["code"] for r in odoo.done[11]["rejected"]] == ["PV2"]
     assert odoo.heartbeats and odoo.heartbeats[-1]["station"] == "LINE1"
+
+
+def _sscc(n: int) -> str:
+    from tracekit.gs1 import calc_check_digit
+
+    body = f"09506000{n:09d}"
+    return body + calc_check_digit(body)
+
+
+def _committed_reads(outbox_path, device):
+    box = Outbox(outbox_path)
+    try:
+        return box.counters().get(f"device.{device}.reads", 0)
+    finally:
+        box.close()
+
+
+def test_units_of_an_open_case_survive_sigkill_and_the_case_closes_after_the_restart(tmp_path, odoo, ca_bundle,
+                                                                                     pty_pair):
+    odoo.config = config_json("aggregation", [{"code": "agg", "driver": "serial", "role": "reader",
+                                                "settings": {"port": pty_pair.name, "prefix": "0x02"}}],
+                              dedup=0.0, case_size=6)
+    outbox = str(tmp_path / "outbox.db")
+    units = [unit_link(f"OC{i}") for i in range(6)]
+    proc = _start_cli(tmp_path, odoo, ca_bundle, outbox)
+    try:
+        _wait_open(odoo, 0)
+        pty_pair.write(b"".join(_frame(code) for code in units[:4]))
+        # the four reads are acknowledged: committed with the open case they belong to
+        assert wait_for(lambda: _committed_reads(outbox, "agg") == 4)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    beats = len(odoo.heartbeats)
+    proc = _start_cli(tmp_path, odoo, ca_bundle, outbox)
+    try:
+        _wait_open(odoo, beats)
+        pty_pair.write(b"".join(_frame(code) for code in units[4:]) + _frame(_sscc(1)))
+        assert wait_for(lambda: len(odoo.events) == 1, timeout=15)
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0, proc.stderr.read().decode()[-2000:]
+    [event] = odoo.events.values()
+    assert (event["type"], event["code"], event["children"]) == ("aggregate", _sscc(1), units)
+
+
+def test_a_print_job_is_not_printed_again_after_sigkill_and_its_labels_are_still_verified(tmp_path, odoo, ca_bundle,
+                                                                                         pty_pair, tcp_peer):
+    odoo.config = config_json("print_verify", [
+        {"code": "prn", "driver": "zpl_tcp", "role": "printer", "settings": {"host": "127.0.0.1", "port": tcp_peer.port}},
+        {"code": "ver", "driver": "serial", "role": "verifier", "settings": {"port": pty_pair.name}},
+    ])
+    serials = ["KP1", "KP2"]
+    odoo.print_jobs = [{"id": 21, "device": "prn", "kind": "unit", "labels": [
+        {"code": s, "digital_link": unit_link(s), "gtin": GTIN, "serial": s, "lot": "L1", "product_name": "Tea"}
+        for s in serials]}]
+    outbox = str(tmp_path / "outbox.db")
+    settings = {"print_poll_s": 0.2, "verify_timeout_s": 30.0}
+    proc = _start_cli(tmp_path, odoo, ca_bundle, outbox, **settings)
+    try:
+        assert wait_for(lambda: len(tcp_peer.jobs) == 2, timeout=15)
+        time.sleep(0.3)  # the pass that sent them committed; nothing has been read back yet
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    beats = len(odoo.heartbeats)
+    proc = _start_cli(tmp_path, odoo, ca_bundle, outbox, **settings)
+    try:
+        _wait_open(odoo, beats)
+        time.sleep(1.0)  # several print polls: the job is still listed by Odoo as sent
+        assert len(tcp_peer.jobs) == 2, "a job printed before the crash was printed again"
+        pty_pair.write(b"".join(unit_link(s).encode() + b"\r\n" for s in serials))
+        assert wait_for(lambda: 21 in odoo.done, timeout=15)
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0, proc.stderr.read().decode()[-2000:]
+    assert odoo.done[21]["printed"] == serials and odoo.done[21]["rejected"] == []
+    assert sorted(e["code"] for e in odoo.events.values()) == [unit_link(s) for s in serials]
+
+
+def test_the_proxy_follows_a_configuration_changed_in_odoo_while_it_runs(tmp_path, odoo, ca_bundle, pty_pair,
+                                                                           tcp_peer):
+    reader = {"code": "cam", "driver": "serial", "role": "reader", "settings": {"port": pty_pair.name}}
+    odoo.config = config_json("commissioning", [reader], dedup=0.0)
+    proc = _start_cli(tmp_path, odoo, ca_bundle, str(tmp_path / "outbox.db"), config_poll_s=0.3)
+    try:
+        _wait_open(odoo, 0)
+        pty_pair.write(unit_link("CF1").encode() + b"\r\n")
+        assert wait_for(lambda: len(odoo.events) == 1)
+        # Odoo: the station now packs cases of 2 of another batch, with a TCP camera added
+        changed = config_json("aggregation", [reader, {"code": "cam2", "driver": "tcp_reader", "role": "reader",
+                                                       "settings": {"host": "127.0.0.1", "port": tcp_peer.port}}],
+                              dedup=0.0, case_size=2)
+        changed["batch"]["id"] = 8
+        odoo.config = changed
+        client = tcp_peer.wait_client(timeout=10)  # the new camera was opened
+        client.sendall(unit_link("CF2").encode() + b"\r\n")
+        time.sleep(0.3)
+        pty_pair.write(unit_link("CF3").encode() + b"\r\n" + _sscc(2).encode() + b"\r\n")
+        assert wait_for(lambda: len(odoo.events) == 2, timeout=10)
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0, proc.stderr.read().decode()[-2000:]
+    events = sorted(odoo.events.values(), key=lambda e: e["time"])
+    assert events[0]["type"] == "commission"
+    assert (events[1]["type"], events[1]["code"], events[1]["children"]) == (
+        "aggregate", _sscc(2), [unit_link("CF2"), unit_link("CF3")])
 
 
 @pytest.mark.parametrize("command", ["status"])

@@ -99,3 +99,47 @@ def test_print_verify_commissions_verified_labels_and_rejects_misses_wrong_reads
     [report] = station.take_finished_jobs()
     assert report.printed == ["P1", "P3"]
     assert [r["code"] for r in report.rejected] == ["P2", "P4"]
+
+
+def test_an_open_case_and_awaited_labels_survive_a_restart_through_the_snapshot():
+    import json
+
+    station = _station("aggregation", case_size=3)
+    _read(station, unit_link("R1"), 1.0)
+    _read(station, unit_link("R2"), 1.0)
+    kept = json.loads(json.dumps(station.snapshot()))  # as the outbox keeps it
+    again = _station("aggregation", case_size=3)
+    again.restore(kept, now=50.0)
+    assert again.pending_units == (unit_link("R1"), unit_link("R2"))
+    assert _read(again, unit_link("R3"), 51.0) == []
+    [event] = _read(again, _sscc(4), 51.0)
+    assert event.type == "aggregate" and event.children == (unit_link("R1"), unit_link("R2"), unit_link("R3"))
+
+
+def test_a_job_cut_short_by_a_crash_reports_its_unsent_labels_and_awaits_the_sent_ones_again():
+    station = _station("print_verify")
+    station.begin_job(8, ["S1", "S2", "S3"])
+    station.expect(8, "S1", unit_link("S1"), now=0.0)  # the crash comes before S2 and S3 are sent
+    again = _station("print_verify")
+    again.restore(station.snapshot(), now=100.0)
+    assert again.jobs_in_progress() == {8}
+    assert again.tick(101.0) == []  # a fresh deadline: the verifier may still read S1
+    [ok] = _read(again, unit_link("S1"), 101.0, device="ver")
+    assert ok.type == "commission"
+    [report] = again.take_finished_jobs()
+    assert report.printed == ["S1"]
+    assert [(r["code"], "proxy stopped" in r["reason"]) for r in report.rejected] == [("S2", True), ("S3", True)]
+
+
+def test_a_new_configuration_keeps_an_open_case_across_batches_and_rejects_it_when_the_role_changes():
+    station = _station("aggregation", case_size=2)
+    _read(station, unit_link("C1"), 1.0)
+    other_batch = config_json("aggregation", DEVICES, case_size=2)
+    other_batch["batch"]["id"] = 8
+    assert station.apply_config(ProxyConfig.from_json(other_batch), 2.0) == []
+    assert station.batch.id == 8 and station.pending_units == (unit_link("C1"),)
+    [reject] = station.apply_config(ProxyConfig.from_json(config_json("commissioning", DEVICES)), 3.0)
+    assert (reject.type, reject.code) == ("reject", unit_link("C1")) and "aggregation" in reject.reason
+    assert station.pending_units == ()
+    [event] = _read(station, unit_link("C2"), 4.0)
+    assert event.type == "commission"

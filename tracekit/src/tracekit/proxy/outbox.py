@@ -136,10 +136,12 @@ class Outbox:
         self.db.close()
 
     # -- the group commit -----------------------------------------------------------------------
-    def append(self, events: Sequence[NewEvent], counters: dict[str, int] | None = None) -> list[Event]:
-        """Commit ``events`` (and counter increments) in one transaction; return them with their
-        ids and sequence numbers. When this returns, the reads are acknowledged."""
-        if not events and not counters:
+    def append(self, events: Sequence[NewEvent], counters: dict[str, int] | None = None,
+               state: dict[str, str] | None = None) -> list[Event]:
+        """Commit ``events`` (and counter increments, and ``state`` values under their keys) in one
+        transaction; return them with their ids and sequence numbers. When this returns, the
+        reads are acknowledged."""
+        if not events and not counters and not state:
             return []
         committed: list[Event] = []
         with self._tx() as db:
@@ -170,6 +172,8 @@ class Outbox:
                 )
             if counters:
                 self._bump(db, counters)
+            if state:
+                db.executemany("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", list(state.items()))
         return committed
 
     @staticmethod
@@ -277,6 +281,10 @@ class Outbox:
     def put(self, key: str, value: str) -> None:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", (key, value))
+
+    def keys(self, prefix: str) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT key FROM kv WHERE substr(key, 1, ?) = ?",
+                                                  (len(prefix), prefix))]
 
     def backlog(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM event").fetchone()[0]

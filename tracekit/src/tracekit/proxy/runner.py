@@ -5,7 +5,12 @@
   transaction (group commit): under load a pass holds many reads, so one fsync covers them all.
   Devices that fail are closed and reopened with backoff. Print jobs are printed here too.
 - The *uplink* (one thread, started by :meth:`Proxy.run`): forwards the outbox, posts heartbeats
-  and print-job results, pulls print jobs and the configuration. It owns its own outbox connection.
+  and print-job results, pulls print jobs and, every ``config_poll_s``, the configuration (a new
+  batch, role, case size or device set is handed to the line loop, which applies it between two
+  passes). It owns its own outbox connection.
+- What the station holds between reads (units of an open case, labels awaited from the
+  verifier, print jobs in progress) is committed with the events of the pass that changed it and
+  taken back at start, so a crash forgets no acknowledged read and prints no job twice.
 - Optionally the status page (:mod:`.status`).
 """
 
@@ -30,6 +35,8 @@ _logger = logging.getLogger(__name__)
 
 CONFIG_KEY = "config"
 STATUS_KEY = "status"
+STATE_KEY = "station_state"
+JOB_DONE_PREFIX = "job_done."
 
 
 @dataclass(frozen=True)
@@ -67,12 +74,56 @@ class Proxy:
         self.outbox = Outbox(settings.outbox, clock=clock)
         self.outbox.put(CONFIG_KEY, json.dumps(_config_json(config)))
         self.station = Station(config, verify_timeout_s=settings.verify_timeout_s)
+        kept = self.outbox.get(STATE_KEY)
+        if kept:
+            self.station.restore(json.loads(kept), clock())
+        self._state_version = -1 if kept else self.station.version  # a restored state is written back
         self.devices = {d.code: _Device(self.registry.create(d)) for d in config.devices}
         self.selector = selectors.DefaultSelector()
         self.jobs: queue.Queue[PrintJob] = queue.Queue()
+        self.configs: queue.Queue[ProxyConfig] = queue.Queue()
         self.stop_event = threading.Event()
         self._lock = threading.Lock()
         self.committed = 0
+        self._commit_state([])  # jobs finished while restoring are reported
+
+    def _commit_state(self, events: list[NewEvent], counters: dict[str, int] | None = None) -> int:
+        """Commit ``events``, counters, the station's state when it changed and the reports of
+        finished print jobs, in one transaction."""
+        state = {}
+        if self.station.version != self._state_version:
+            state[STATE_KEY] = json.dumps(self.station.snapshot())
+        for report in self.station.take_finished_jobs():
+            state[f"{JOB_DONE_PREFIX}{report.job_id}"] = json.dumps({"printed": report.printed,
+                                                                    "rejected": report.rejected})
+        committed = self.outbox.append(events, counters, state)
+        self._state_version = self.station.version
+        self.committed += len(committed)
+        return len(committed)
+
+    # -- configuration --------------------------------------------------------------------------
+    def apply_config(self, config: ProxyConfig, now: float) -> list[NewEvent]:
+        """Apply a configuration pulled from Odoo while running: the station's role and batch, and
+        devices added, removed or changed (those are closed and opened again)."""
+        if config == self.config:
+            return []
+        old = {d.code: d for d in self.config.devices}
+        new = {d.code: d for d in config.devices}
+        for code, device_config in old.items():
+            if new.get(code) != device_config:
+                self._fail(code, DeviceError("removed or changed by the configuration"), now)
+                with self._lock:
+                    del self.devices[code]
+        for code, device_config in new.items():
+            if code not in self.devices:
+                device = _Device(self.registry.create(device_config))
+                with self._lock:
+                    self.devices[code] = device
+        self.config = config
+        self.outbox.put(CONFIG_KEY, json.dumps(_config_json(config)))
+        _logger.info("configuration changed: station %s (%s), batch %s, %d devices", config.station.code,
+                     config.station.role, config.batch.name if config.batch else "-", len(config.devices))
+        return self.station.apply_config(config, now)
 
     # -- devices --------------------------------------------------------------------------------
     def _open_due(self, now: float) -> None:
@@ -117,8 +168,14 @@ class Proxy:
         """One pass: read what every ready reader has, handle, group-commit. The number of events
         committed."""
         now = self.clock()
-        self._open_due(now)
         events: list[NewEvent] = []
+        while True:
+            try:
+                config = self.configs.get_nowait()
+            except queue.Empty:
+                break
+            events.extend(self.apply_config(config, now))
+        self._open_due(now)
         ready = self.selector.select(timeout) if self.selector.get_map() else (time.sleep(timeout) or [])
         reads = 0
         window_end = now + self.settings.max_pass_s
@@ -138,12 +195,7 @@ class Proxy:
         now = self.clock()
         self._print_pending(now)
         events.extend(self.station.tick(now))
-        committed = self.outbox.append(events, self.station.take_counters())
-        for report in self.station.take_finished_jobs():
-            self.outbox.put(f"job_done.{report.job_id}",
-                            json.dumps({"printed": report.printed, "rejected": report.rejected}))
-        self.committed += len(committed)
-        return len(committed)
+        return self._commit_state(events, self.station.take_counters())
 
     def _print_pending(self, now: float) -> None:
         while True:
@@ -155,6 +207,12 @@ class Proxy:
 
     def print_job(self, job: PrintJob, now: float) -> None:
         """Send every label of ``job`` to its printer and expect each back from the verifier."""
+        if job.id in self.station.jobs_in_progress():
+            return
+        # kept before the first label goes out: after a crash the job is neither printed again
+        # nor forgotten (labels it never sent are reported as not printed)
+        self.station.begin_job(job.id, [str(label.get("code") or "") for label in job.labels])
+        self._commit_state([])
         device = self.devices.get(job.device)
         for label in job.labels:
             code = str(label.get("code") or "")
@@ -220,25 +278,49 @@ class Uplink:
                                    hold_s=settings.hold_s)
         self.next_heartbeat = 0.0
         self.next_print_poll = 0.0
+        self.next_config_poll = proxy.clock() + settings.config_poll_s
         self._last_rate = (proxy.clock(), 0)
         self.reads_per_min = 0.0
-        self.jobs_seen: set[int] = set()
+        # jobs printed before a restart and not reported yet are not taken again
+        self.jobs_seen: set[int] = proxy.station.jobs_in_progress() | {
+            int(key[len(JOB_DONE_PREFIX):]) for key in self.outbox.keys(JOB_DONE_PREFIX)}
+        self.config_seen = proxy.config
 
     def step(self) -> bool:
         """One round; True if there may be more to do at once."""
         proxy, now = self.proxy, self.proxy.clock()
         result = self.forwarder.send_once()
-        if now >= self.next_print_poll and any(d.driver.kind == "printer" for d in proxy.devices.values()):
+        if now >= self.next_print_poll and any(d.driver.kind == "printer" for d in list(proxy.devices.values())):
             self.next_print_poll = now + proxy.settings.print_poll_s
             self._jobs()
         if now >= self.next_heartbeat:
             self.next_heartbeat = now + proxy.settings.heartbeat_s
             self._heartbeat(now)
+        if now >= self.next_config_poll:
+            self.next_config_poll = now + proxy.settings.config_poll_s
+            self._config()
         return result.outcome == "sent"
+
+    def _config(self) -> None:
+        """Pull the configuration; a changed one goes to the line loop. Offline, the line keeps
+        running on the one it has."""
+        try:
+            config = ProxyConfig.from_json(self.proxy.client.get_config())
+        except (ServerError, ValueError) as error:
+            _logger.info("configuration not refreshed: %s", error)
+            return
+        if config.station.code != self.proxy.config.station.code:
+            _logger.warning("configuration for station %s ignored: this proxy forwards as %s",
+                            config.station.code, self.proxy.config.station.code)
+            return
+        if config != self.config_seen:
+            self.config_seen = config
+            self.proxy.configs.put(config)
 
     def _jobs(self) -> None:
         client = self.proxy.client
-        for name, value in self.outbox.db.execute("SELECT key, value FROM kv WHERE key LIKE 'job_done.%'"):
+        for name, value in self.outbox.db.execute(
+                "SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?", (len(JOB_DONE_PREFIX), JOB_DONE_PREFIX)):
             try:
                 report = json.loads(value)
                 client.print_job_done(int(name.split(".", 1)[1]), report["printed"], report["rejected"])

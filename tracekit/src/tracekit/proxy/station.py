@@ -16,7 +16,11 @@ frames, ``NOREAD`` markers, anything :func:`tracekit.gs1.parse_scan` refuses, a 
 without a serial) are *noise*: counted per device and shown in the status, never sent.
 
 The logic is pure: it takes frames and a time and returns :class:`~.outbox.NewEvent` s plus
-counter increments; the runner commits them.
+counter increments; the runner commits them. What the station holds between reads (the units of
+a case not closed yet, the labels printed and not yet read back, the print jobs in progress) is
+its *state*: :meth:`Station.snapshot` gives it as JSON, the runner commits it in the same
+transaction as the events of the pass, and :meth:`Station.restore` takes it back after a restart,
+so a unit read is not forgotten by a crash before its case label is read.
 """
 
 from __future__ import annotations
@@ -68,6 +72,8 @@ class JobReport:
     outstanding: int
     printed: list[str] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # every label code of the job
+    sent: bool = False  # every label was handed to the printer (or failed)
 
 
 class Station:
@@ -80,13 +86,11 @@ class Station:
         verify_timeout_s: float = 5.0,
         noise_samples: int = 20,
     ):
-        self.config = config
-        self.role = config.station.role
-        self.window = max(0.0, config.station.dedup_window_s)
         self.parse = parse
         self.noise_markers = frozenset(m.upper() for m in noise_markers)
         self.verify_timeout_s = verify_timeout_s
-        self.device_roles = {device.code: device.role for device in config.devices}
+        self._set_config(config)
+        self.version = 0  # bumped on every change of the state kept across restarts
         self._seen: dict[str, float] = {}
         self._units: list[str] = []
         self._cases: list[str] = []
@@ -99,6 +103,81 @@ class Station:
     @property
     def batch(self) -> BatchConfig | None:
         return self.config.batch
+
+    def _set_config(self, config: ProxyConfig) -> None:
+        self.config = config
+        self.role = config.station.role
+        self.window = max(0.0, config.station.dedup_window_s)
+        self.device_roles = {device.code: device.role for device in config.devices}
+
+    def apply_config(self, config: ProxyConfig, now: float) -> list[NewEvent]:
+        """A new configuration from Odoo (another batch, role, case size or device set).
+
+        Units read for a case that was not closed stay pending when only the batch changed
+        (Odoo checks each unit against its own batch). When the station stops aggregating, they
+        can never be packed here: each becomes a reject, as do labels still awaited when it
+        stops verifying prints.
+        """
+        old_role = self.role
+        self._set_config(config)
+        events: list[NewEvent] = []
+        if old_role == "aggregation" and self.role != "aggregation" and (self._units or self._cases):
+            reason = f"station changed from aggregation to {self.role} before the container was read"
+            events += [self._reject("", code, reason, now) for code in self._units + self._cases]
+            self._units, self._cases = [], []
+            self.version += 1
+        if old_role == "print_verify" and self.role != "print_verify":
+            while self._expected:
+                late = self._expected.popleft()
+                events.append(self._reject("", late.text, "station stopped verifying prints", now))
+                self._resolve(late, False, "station stopped verifying prints")
+            self.version += 1
+        return events
+
+    # -- state kept across restarts -------------------------------------------------------------
+    def snapshot(self) -> dict:
+        return {
+            "units": list(self._units),
+            "cases": list(self._cases),
+            "expected": [{"job": e.job_id, "code": e.label_code, "text": e.text} for e in self._expected],
+            "jobs": [{"job": r.job_id, "outstanding": r.outstanding, "printed": r.printed, "rejected": r.rejected,
+                      "labels": r.labels, "sent": r.sent} for r in self._jobs.values()],
+        }
+
+    def restore(self, state: dict, now: float) -> None:
+        """Take back :meth:`snapshot` after a restart. Labels awaited get a fresh deadline; labels
+        of a job that were never sent to the printer (the proxy stopped while printing) are
+        reported as rejected, not printed again."""
+        self._units = [str(c) for c in state.get("units") or ()]
+        self._cases = [str(c) for c in state.get("cases") or ()]
+        self._jobs = {}
+        for item in state.get("jobs") or ():
+            report = JobReport(int(item["job"]), int(item["outstanding"]), list(item.get("printed") or ()),
+                               list(item.get("rejected") or ()), list(item.get("labels") or ()),
+                               bool(item.get("sent")))
+            self._jobs[report.job_id] = report
+        self._expected = collections.deque()
+        for item in state.get("expected") or ():
+            text = str(item["text"])
+            try:
+                ident = identity(self.parse(text))
+            except (TraceKitError, ValueError):
+                ident = ("text", text)
+            self._expected.append(_Expected(int(item["job"]), str(item["code"]), text, ident,
+                                            now + self.verify_timeout_s))
+        for report in list(self._jobs.values()):
+            if not report.sent:
+                handled = set(report.printed) | {r.get("code") for r in report.rejected} | {
+                    e.label_code for e in self._expected if e.job_id == report.job_id}
+                for code in report.labels:
+                    if code not in handled:
+                        report.rejected.append({"code": code, "reason": "not printed: the proxy stopped while printing"})
+                report.sent = True
+            self._finish_if_done(report)
+        self.version += 1
+
+    def jobs_in_progress(self) -> set[int]:
+        return set(self._jobs)
 
     # -- counters -------------------------------------------------------------------------------
     def _count(self, device: str, name: str, n: int = 1) -> None:
@@ -163,6 +242,7 @@ class Station:
         return bool(self.batch and self.batch.gtin and data.gtin != self.batch.gtin)
 
     def _aggregate(self, device: str, text: str, data: gs1.Gs1Data, now: float) -> list[NewEvent]:
+        self.version += 1
         if not self._is_container(data):
             self._units.append(text)
             return []
@@ -192,6 +272,12 @@ class Station:
         return tuple(self._cases)
 
     # -- print and verify -----------------------------------------------------------------------
+    def begin_job(self, job_id: int, label_codes: list[str]) -> None:
+        """A print job is about to be sent to the printer (kept in the state first, so that a
+        restart neither prints it again nor forgets it)."""
+        self._jobs.setdefault(job_id, JobReport(job_id, 0, labels=list(label_codes)))
+        self.version += 1
+
     def expect(self, job_id: int, label_code: str, text: str, now: float) -> None:
         """A label carrying ``text`` (its first barcode) was sent to the printer."""
         try:
@@ -200,16 +286,21 @@ class Station:
             ident = ("text", text)
         report = self._jobs.setdefault(job_id, JobReport(job_id, 0))
         report.outstanding += 1
+        self.version += 1
         self._expected.append(_Expected(job_id, label_code, text, ident, now + self.verify_timeout_s))
 
     def fail_label(self, job_id: int, label_code: str, reason: str) -> None:
         """A label that could not even be printed (printer offline, bad label data)."""
         report = self._jobs.setdefault(job_id, JobReport(job_id, 0))
         report.rejected.append({"code": label_code, "reason": reason})
+        self.version += 1
         self._finish_if_done(report)
 
     def _resolve(self, expected: _Expected, ok: bool, reason: str = "") -> None:
-        report = self._jobs[expected.job_id]
+        self.version += 1
+        report = self._jobs.get(expected.job_id)
+        if report is None:  # its job was reported already
+            return
         report.outstanding -= 1
         if ok:
             report.printed.append(expected.label_code)
@@ -218,7 +309,7 @@ class Station:
         self._finish_if_done(report)
 
     def _finish_if_done(self, report: JobReport) -> None:
-        if report.outstanding <= 0 and self._jobs.get(report.job_id) is report:
+        if report.sent and report.outstanding <= 0 and self._jobs.get(report.job_id) is report:
             del self._jobs[report.job_id]
             self.finished_jobs.append(report)
 
@@ -226,6 +317,8 @@ class Station:
         """Every label of the job was sent: report it once the last one is resolved."""
         report = self._jobs.get(job_id)
         if report is not None:
+            report.sent = True
+            self.version += 1
             self._finish_if_done(report)
 
     def _verified(self, device: str, text: str, ident: tuple, now: float) -> list[NewEvent]:
