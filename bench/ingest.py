@@ -23,7 +23,8 @@ What it does, every figure from the same run:
    (throwaway CA, verification on), and the real :class:`~tracekit.proxy.forwarder.Forwarder` /
    ``OdooClient`` draining the commissioning outbox (first a sweep of batch sizes on
    ``--sweep`` reads each, then the rest at the best size), then the aggregation outbox;
-5. checks that every unit is packed and every read recorded once; prints a table and writes
+5. checks that every unit is packed and every read recorded once, times the back office's line
+   monitor (``trace.hw.line.stats``) over all the reads; prints a table and writes
    ``var/bench/ingest.json``.
 """
 
@@ -339,6 +340,16 @@ def run(args):
             cr.execute("SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE status = 'ok')"
                        " FROM trace_hw_read")
             reads = cr.fetchone()
+            # the back office's line monitor over every read of the run (median of 5)
+            timings = []
+            for _ in range(5):
+                start = time.perf_counter()
+                cr.execute("SELECT line_id, batch_id, reads, units_commissioned, cases_packed, rejects, backlog"
+                           " FROM trace_hw_line_stats")
+                monitor = cr.fetchall()
+                timings.append(time.perf_counter() - start)
+            report["line_monitor_ms"] = sorted(timings)[2] * 1000
+            report["line_monitor"] = monitor
         expected_reads = len(data["unit_names"]) + aggregate_total[0]
         report["checks"] = {"unit_states": states, "reads": reads, "backlog": [commission.backlog(),
                                                                                aggregate.backlog()]}
@@ -407,6 +418,8 @@ def print_table(report, commission_total, aggregate_total, args):
     print(f"\nunits {units}: activated and aggregated in {both:.1f} s over HTTPS; at that rate 1,000,000 units "
           f"(1,000,000 commission reads + {math.ceil(1_000_000 / CASE_SIZE)} aggregate reads) drain in "
           f"{projected:.0f} s ({projected / 60:.1f} min); target 2,000 units/s = 500 s")
+    print(f"line monitor (per line and batch, over all {sum(r[2] for r in report['line_monitor'])} reads): "
+          f"{report['line_monitor_ms']:.0f} ms (median of 5); rows {report['line_monitor']}")
     print(f"issuance {report['issued_s']:.1f} s, outbox fill {report['fill_s']:.1f} s, Odoo --workers={args.workers}; "
           f"checks {'OK' if report['checks']['ok'] else 'FAILED'}: {report['checks']}")
 

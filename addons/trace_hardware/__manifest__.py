@@ -16,6 +16,7 @@
         "views/trace_hw_station_views.xml",
         "views/trace_hw_read_views.xml",
         "views/trace_hw_print_job_views.xml",
+        "views/trace_hw_line_stats_views.xml",
         "views/trace_hardware_menus.xml",
     ],
 }

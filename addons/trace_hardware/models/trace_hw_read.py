@@ -49,6 +49,8 @@ class TraceHwRead(models.Model):
         readonly=True,
     )
     code = fields.Char(readonly=True)
+    level = fields.Selection([("unit", "Unit"), ("case", "Case"), ("pallet", "Pallet")], readonly=True,
+                             help="The level of the code read (for an aggregation read: of the container).")
     children = fields.Json(readonly=True)
     reason = fields.Char(readonly=True)
     status = fields.Selection(
@@ -227,17 +229,23 @@ class TraceHwRead(models.Model):
             to_pack.setdefault(parent_key, []).extend(child_keys)
             result(event, "ok")
 
+        levels = {}
+        for event in fresh:
+            first = keys[event["id"]][0] if keys[event["id"]] else None
+            if first in codes:
+                levels[event["id"]] = codes[first][3]
         Code = self.env["trace.code"]
         read_point = station.line_id._read_point_uri()
         if to_activate:
             Code._activate_codes(to_activate, read_point=read_point, device=station.code)
         if to_pack:
             Code._pack(to_pack, read_point=read_point, device=station.code)
-        self._store(station, fresh, results, retry)
+        self._store(station, fresh, results, retry, levels)
         return [results[event["id"]] for event in events]
 
     @api.model
-    def _store(self, station, events, results, retry):
+    def _store(self, station, events, results, retry, levels=None):
+        levels = levels or {}
         now = fields.Datetime.now()
         later = now + timedelta(minutes=RETRY_MINUTES)
         rows, updates = [], []
@@ -253,7 +261,7 @@ class TraceHwRead(models.Model):
                 if status == "parked" and row.attempts + 1 >= MAX_ATTEMPTS:
                     status = "exception"
                 updates.append((status, res["error"], res["message"], row.attempts + 1,
-                                later if status == "parked" else None, row.id))
+                                later if status == "parked" else None, levels.get(event["id"]), row.id))
                 continue
             children = event.get("children")
             rows.append("\t".join((
@@ -261,7 +269,7 @@ class TraceHwRead(models.Model):
                 *map(_copy_text, (
                     event.get("device"), event.get("seq"),
                     event.get("time", "").replace("T", " ").rstrip("Z")[:19] or None,
-                    event["type"], event["code"], json.dumps(children) if children else None,
+                    event["type"], event["code"], levels.get(event["id"]), json.dumps(children) if children else None,
                     event.get("reason"), res["status"], res["error"], res["message"])),
                 parked_retry if res["status"] == "parked" else "\\N", created,
             )) + "\n")
@@ -270,16 +278,16 @@ class TraceHwRead(models.Model):
             self.env.cr.copy_expert(
                 """
                 COPY trace_hw_read (event_id, station_id, company_id, batch_id, device, seq, read_time, type,
-                    code, children, reason, status, error, message, next_retry, create_date, create_uid, attempts)
+                    code, level, children, reason, status, error, message, next_retry, create_date, create_uid, attempts)
                 FROM STDIN
                 """,
                 io.StringIO("".join(rows)),
             )
-        for status, error, message, attempts, next_retry, row_id in updates:
+        for status, error, message, attempts, next_retry, level, row_id in updates:
             self.env.cr.execute(
                 """UPDATE trace_hw_read SET status = %s, error = %s, message = %s, attempts = %s, next_retry = %s,
-                          write_date = now() AT TIME ZONE 'UTC' WHERE id = %s""",
-                [status, error, message, attempts, next_retry, row_id],
+                          level = COALESCE(%s, level), write_date = now() AT TIME ZONE 'UTC' WHERE id = %s""",
+                [status, error, message, attempts, next_retry, level, row_id],
             )
         self.invalidate_model()
 

@@ -39,6 +39,7 @@ class TraceHwStation(models.Model):
     online = fields.Boolean(compute="_compute_online")
     units_activated = fields.Integer(compute="_compute_stats")
     cases_packed = fields.Integer(compute="_compute_stats")
+    pallets_packed = fields.Integer(compute="_compute_stats")
     rejects = fields.Integer(compute="_compute_stats")
     exceptions = fields.Integer(compute="_compute_stats")
     rate_per_minute = fields.Float(compute="_compute_stats", string="Rate / min (last 5 min)")
@@ -59,14 +60,17 @@ class TraceHwStation(models.Model):
             domain = [("station_id", "=", station.id)]
             if station.batch_id:
                 domain.append(("batch_id", "=", station.batch_id.id))
-            groups = {
-                (kind, status): count
-                for kind, status, count in Read._read_group(domain, ["type", "status"], ["__count"])
-            }
-            station.units_activated = groups.get(("commission", "ok"), 0)
-            station.cases_packed = groups.get(("aggregate", "ok"), 0)
-            station.rejects = sum(n for (kind, status), n in groups.items() if kind == "reject" or status == "error")
-            station.exceptions = sum(n for (_kind, status), n in groups.items() if status == "exception")
+            groups = {}
+            for kind, status, level, count in Read._read_group(domain, ["type", "status", "level"], ["__count"]):
+                groups[(kind, status, level)] = groups.get((kind, status, level), 0) + count
+            station.units_activated = sum(n for (kind, status, _level), n in groups.items()
+                                          if (kind, status) == ("commission", "ok"))
+            station.cases_packed = sum(n for (kind, status, level), n in groups.items()
+                                       if (kind, status) == ("aggregate", "ok") and level != "pallet")
+            station.pallets_packed = groups.get(("aggregate", "ok", "pallet"), 0)
+            station.rejects = sum(n for (kind, status, _level), n in groups.items()
+                                  if kind == "reject" or status == "error")
+            station.exceptions = sum(n for (_kind, status, _level), n in groups.items() if status == "exception")
             recent = Read.search_count(domain + [("create_date", ">=", since)])
             station.rate_per_minute = recent / 5.0
 

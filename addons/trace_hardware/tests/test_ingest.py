@@ -151,3 +151,34 @@ class TestIngest(HardwareCase):
         self.assertEqual((status, answer["results"][0]["status"]), (200, "ok"))
         read = self.env["trace.hw.read"].search([("code", "=", "NOREAD-1")])
         self.assertEqual(read.reason, reason)
+
+    def test_line_monitor_counts_per_line_and_batch(self):
+        events = [self.event(code._digital_link()) for code in self.units[:10]]
+        events += [
+            self.event(self.cases[0].name, "aggregate", self.units[:24].mapped("name")),
+            self.event(self.cases[1].name, "aggregate", self.units[24:48].mapped("name")),
+            self.event(self.pallets.name, "aggregate", self.cases.mapped("name")),
+            self.event("NOREAD", "reject", reason="no_read"),
+            self.event(self.units[0].name, "aggregate", [self.units[1].name]),  # refused: level
+            self.event("ZZZZZZZZZZZZZZZZZZZZ"),  # parked
+        ]
+        _payload, (_s, answer) = self.post(events)
+        self.assertEqual([r["status"] for r in answer["results"]], ["ok"] * 14 + ["error", "parked"])
+        self.assertEqual((self.station.cases_packed, self.station.pallets_packed, self.station.rejects), (2, 1, 2))
+        self.env.flush_all()
+        [row] = self.env["trace.hw.line.stats"].search([("line_id", "=", self.line.id)])
+        self.assertEqual(
+            (row.batch_id, row.product_id, row.reads, row.units_commissioned, row.cases_packed, row.units_packed,
+             row.pallets_packed, row.rejects, row.parked, row.exceptions, row.batch_units_active),
+            (self.batch, self.batch.product_id, 16, 10, 2, 48, 1, 2, 1, 0, 48),
+        )
+        self.assertEqual(row.rate_per_minute, 16 / 5.0)
+        self.assertTrue(row.last_contact)
+        # the proxy's heartbeat: its backlog shows on the line
+        self.station._heartbeat({"backlog": 1234, "rates": {"reads_per_min": 600.0}, "devices": []})
+        self.env.invalidate_all()
+        self.assertEqual((row.backlog, row.proxy_rate), (1234, 600.0))
+        reads = self.env["trace.hw.read"].search(row.action_view_reads()["domain"])
+        self.assertEqual(len(reads), 16)
+        self.assertEqual(set(reads.filtered(lambda r: r.type == "aggregate" and r.status == "ok").mapped("level")),
+                         {"case", "pallet"})
