@@ -25,7 +25,10 @@ class TraceHwDevice(models.Model):
         required=True,
         default="reader",
     )
-    settings = fields.Json(help="Driver settings: port, baudrate, terminator, prefix, suffix, host, port...")
+    settings = fields.Json(
+        help="Driver settings. Serial: port, baudrate, terminator, prefix, suffix. TCP: host, port. "
+        "Keyboard-wedge gun: path (/dev/input/by-id/...-event-kbd, or a tty) or device_name, grab."
+    )
     status = fields.Selection(
         [("unknown", "Unknown"), ("ok", "OK"), ("error", "Error"), ("offline", "Offline")],
         default="unknown",

@@ -291,30 +291,107 @@ class TcpReaderDriver(Driver):
 
 
 class KeyboardWedgeDriver(Driver):
-    """A keyboard-wedge scan gun typing into the line PC: reads lines from a tty or a file path
-    (``settings["path"]``, e.g. ``/dev/tty1``, a FIFO) or from an open text stream passed to the
-    constructor (stdin). Limitation: without evdev it only sees what reaches that tty/stream; a
-    scan gun typing into a graphical session is not visible. Terminator ``\\n`` (Enter)."""
+    """A keyboard-wedge scan gun on the line PC.
+
+    - ``settings["path"]`` under ``/dev/input/`` (best ``/dev/input/by-id/usb-<maker>-event-kbd``,
+      stable across replugging), or ``settings["device_name"]`` (part of the input device's name,
+      e.g. ``"Honeywell"``): the gun's own input device, read with ``python-evdev`` and grabbed
+      (``settings["grab"]``, default on) so that its keystrokes reach only the proxy; key codes are
+      turned back into text by :class:`~.keymap.KeyDecoder` (US layout; GS as Ctrl+] or Alt+029);
+    - any other ``path`` (a tty, a FIFO) or none (stdin): the characters that reach it, for a
+      console-only line PC or a gun that types into a terminal.
+
+    Terminator ``\\n`` (Enter) unless set.
+    """
 
     name = "keyboard"
 
-    def __init__(self, device: DeviceConfig, stream=None):
+    def __init__(self, device: DeviceConfig, stream=None, input_device=None):
         super().__init__(device)
         settings = dict(self.settings)
         settings.setdefault("terminator", "\n")
         self.framing = Framing.from_settings(settings)
         self._splitter = FrameSplitter(self.framing)
         self._stream = stream
+        self._input_device = input_device  # an evdev EventIO already opened (tests, simulators)
+        self._input = None
+        self._decoder = None
         self._fd: int | None = None
         self._owns_fd = False
+
+    @property
+    def uses_evdev(self) -> bool:
+        path = self.settings.get("path")
+        return self._input_device is not None or bool(self.settings.get("device_name")) or (
+            isinstance(path, str) and path.startswith("/dev/input/"))
+
+    @classmethod
+    def find(cls) -> list[str]:
+        """The input devices that have keys (scan guns among them), as ``path: name``."""
+        try:
+            import evdev
+        except ImportError:
+            return []
+        found = []
+        for path in evdev.list_devices():
+            try:
+                device = evdev.InputDevice(path)
+            except OSError:
+                continue
+            try:
+                if evdev.ecodes.EV_KEY in device.capabilities():
+                    found.append(f"{path}: {device.name}")
+            finally:
+                device.close()
+        return found
 
     @classmethod
     def supported(cls, settings: dict) -> bool:
         path = settings.get("path")
+        if settings.get("device_name") or (isinstance(path, str) and path.startswith("/dev/input/")):
+            try:
+                import evdev  # noqa: F401
+            except ImportError:
+                return False
+            return bool(settings.get("device_name")) or os.path.exists(path)
         return path in (None, "-", "stdin") or (isinstance(path, str) and os.path.exists(path))
+
+    def _open_input(self):
+        try:
+            import evdev
+        except ImportError as error:
+            raise DeviceError(f"{self.device.code}: python-evdev is not installed (pip install evdev)") from error
+        path, wanted = self.settings.get("path"), self.settings.get("device_name")
+        if not path:
+            matches = [p for p in evdev.list_devices() if wanted in _input_name(evdev, p)]
+            if not matches:
+                raise DeviceError(f"{self.device.code}: no input device named like {wanted!r}")
+            path = matches[0]
+        try:
+            device = evdev.InputDevice(path)
+        except OSError as error:
+            raise DeviceError(f"{self.device.code}: cannot open {path}: {error}") from error
+        return device
 
     def open(self) -> None:
         path = self.settings.get("path")
+        if self.uses_evdev:
+            device = self._input_device or self._open_input()
+            if self.settings.get("grab", True):
+                try:
+                    device.grab()
+                except OSError as error:
+                    device.close()
+                    raise DeviceError(f"{self.device.code}: cannot grab the scan gun "
+                                      f"(another program holds it?): {error}") from error
+            from evdev import ecodes
+
+            from .keymap import KeyDecoder
+
+            self._input, self._decoder = device, KeyDecoder(ecodes.KEY)
+            self._fd, self._owns_fd = device.fileno(), False
+            os.set_blocking(self._fd, False)
+            return
         if self._stream is not None:
             self._fd, self._owns_fd = self._stream.fileno(), False
         elif path in (None, "-", "stdin"):
@@ -334,6 +411,15 @@ class KeyboardWedgeDriver(Driver):
         return self._fd
 
     def read(self, size: int = 1 << 14) -> list[Frame]:
+        if self._input is not None:
+            try:
+                events = [(e.type, e.code, e.value) for e in self._input.read()]
+            except (BlockingIOError, InterruptedError):
+                return []
+            except OSError as error:  # ENODEV: the gun was unplugged
+                raise DeviceError(f"{self.device.code}: read failed: {error}") from error
+            text = self._decoder.feed(events)
+            return self._splitter.feed(text.encode(self.framing.encoding)) if text else []
         try:
             data = os.read(self._fd, size)
         except (BlockingIOError, InterruptedError):
@@ -345,9 +431,28 @@ class KeyboardWedgeDriver(Driver):
         return self._splitter.feed(data)
 
     def close(self) -> None:
-        if self._fd is not None and self._owns_fd:
+        if self._input is not None:
+            try:
+                if self.settings.get("grab", True):
+                    self._input.ungrab()
+            except OSError:
+                pass
+            self._input.close()
+            self._input = None
+        elif self._fd is not None and self._owns_fd:
             os.close(self._fd)
         self._fd = None
+
+
+def _input_name(evdev, path: str) -> str:
+    try:
+        device = evdev.InputDevice(path)
+    except OSError:
+        return ""
+    try:
+        return device.name
+    finally:
+        device.close()
 
 
 class ZplTcpPrinter(Driver):
