@@ -193,26 +193,37 @@ class Proxy:
                     events.extend(self.station.handle(code, frame, now))
             ready = self.selector.select(0) if self.selector.get_map() else []
         now = self.clock()
-        self._print_pending(now)
+        committed = self._print_pending(events, now)
+        if committed is not None:
+            events = []
         events.extend(self.station.tick(now))
-        return self._commit_state(events, self.station.take_counters())
+        return (committed or 0) + self._commit_state(events, self.station.take_counters())
 
-    def _print_pending(self, now: float) -> None:
+    def _print_pending(self, events: list[NewEvent], now: float) -> int | None:
+        """Print the jobs the uplink queued. The pass's events so far and the jobs about to print
+        are committed before the first label goes out, so that after a crash a job is neither
+        printed again nor forgotten (labels it never sent are reported as not printed). Returns
+        how many events that commit held, or None when there was nothing to print."""
+        jobs = []
         while True:
             try:
                 job = self.jobs.get_nowait()
             except queue.Empty:
-                return
+                break
+            if job.id not in self.station.jobs_in_progress():
+                jobs.append(job)
+        if not jobs:
+            return None
+        for job in jobs:
+            self.station.begin_job(job.id, [str(label.get("code") or "") for label in job.labels])
+        committed = self._commit_state(events, self.station.take_counters())
+        for job in jobs:
             self.print_job(job, now)
+        return committed
 
     def print_job(self, job: PrintJob, now: float) -> None:
-        """Send every label of ``job`` to its printer and expect each back from the verifier."""
-        if job.id in self.station.jobs_in_progress():
-            return
-        # kept before the first label goes out: after a crash the job is neither printed again
-        # nor forgotten (labels it never sent are reported as not printed)
-        self.station.begin_job(job.id, [str(label.get("code") or "") for label in job.labels])
-        self._commit_state([])
+        """Send every label of ``job`` to its printer and expect each back from the verifier
+        (the job was begun in the station's state and committed, see :meth:`_print_pending`)."""
         device = self.devices.get(job.device)
         for label in job.labels:
             code = str(label.get("code") or "")
