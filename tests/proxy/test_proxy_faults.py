@@ -153,18 +153,21 @@ def test_print_and_verify_end_to_end_with_a_tcp_printer_and_a_serial_verifier(tm
 
     tcp_peer.on_job = printed
     client = OdooClient(odoo.url, API_KEY, verify=ca_bundle)
-    settings = ProxySettings(outbox=str(tmp_path / "o.db"), verify_timeout_s=1.0, print_poll_s=0.2, heartbeat_s=0.5)
+    # the verifier's deadline leaves room for a loaded machine (a late read is a miss, rightly)
+    settings = ProxySettings(outbox=str(tmp_path / "o.db"), verify_timeout_s=3.0, print_poll_s=0.2, heartbeat_s=0.5)
     proxy = Proxy(ProxyConfig.from_json(client.get_config()), settings, client=client)
     runner = threading.Thread(target=proxy.run)
     runner.start()
     try:
         assert wait_for(lambda: 11 in odoo.done, timeout=15)
-        assert wait_for(lambda: len(odoo.events) == 3, timeout=10)
+        assert wait_for(lambda: len(odoo.events) >= 3, timeout=10)
+        time.sleep(0.2)
     finally:
         proxy.stop_event.set()
         runner.join(10)
     assert len(tcp_peer.jobs) == 3
     by_type = sorted((e["type"], e["code"]) for e in odoo.events.values())
+    assert len(by_type) == 3, (by_type, odoo.done[11])
     assert by_type == [("commission", unit_link("PV1")), ("commission", unit_link("PV3")),
                        ("reject", unit_link("PV2"))]
     assert odoo.done[11]["printed"] == ["PV1", "PV3"]
