@@ -123,13 +123,13 @@ class Station:
         events: list[NewEvent] = []
         if old_role == "aggregation" and self.role != "aggregation" and (self._units or self._cases):
             reason = f"station changed from aggregation to {self.role} before the container was read"
-            events += [self._reject("", code, reason, now) for code in self._units + self._cases]
+            events += [self._reject(self.config.station.code, code, reason, now) for code in self._units + self._cases]
             self._units, self._cases = [], []
             self.version += 1
         if old_role == "print_verify" and self.role != "print_verify":
             while self._expected:
                 late = self._expected.popleft()
-                events.append(self._reject("", late.text, "station stopped verifying prints", now))
+                events.append(self._reject(self.config.station.code, late.text, "station stopped verifying prints", now))
                 self._resolve(late, False, "station stopped verifying prints")
             self.version += 1
         return events
