@@ -138,7 +138,8 @@ def test_print_and_verify_end_to_end_with_a_tcp_printer_and_a_serial_verifier(tm
     from tracekit.proxy.forwarder import OdooClient
 
     odoo.config = config_json("print_verify", [
-        {"code": "prn", "driver": "zpl_tcp", "role": "printer", "settings": {"host": "127.0.0.1", "port": tcp_peer.port}},
+        {"code": "prn", "driver": "zpl_tcp", "role": "printer",
+         "settings": {"host": "127.0.0.1", "port": tcp_peer.port, "dpi": 300}},
         {"code": "ver", "driver": "serial", "role": "verifier", "settings": {"port": pty_pair.name}},
     ])
     serials = ["PV1", "PV2", "PV3"]
@@ -166,6 +167,15 @@ def test_print_and_verify_end_to_end_with_a_tcp_printer_and_a_serial_verifier(tm
         proxy.stop_event.set()
         runner.join(10)
     assert len(tcp_peer.jobs) == 3
+    # the printer's resolution from its device settings shaped the label (12 dots/mm at 300 dpi)
+    from tracekit.labels import zpl
+
+    first = odoo.print_jobs[0]["labels"][0]
+    expected = zpl.unit_label(**{k: first[k] for k in ("digital_link", "gtin", "serial", "lot", "product_name")},
+                              dpi=300)
+    assert tcp_peer.jobs[0].decode() == expected
+    assert expected != zpl.unit_label(**{k: first[k] for k in ("digital_link", "gtin", "serial", "lot",
+                                                                "product_name")})
     by_type = sorted((e["type"], e["code"]) for e in odoo.events.values())
     assert len(by_type) == 3, (by_type, odoo.done[11])
     assert by_type == [("commission", unit_link("PV1")), ("commission", unit_link("PV3")),

@@ -27,7 +27,8 @@ class TraceHwDevice(models.Model):
     )
     settings = fields.Json(
         help="Driver settings. Serial: port, baudrate, terminator, prefix, suffix. TCP: host, port. "
-        "Keyboard-wedge gun: path (/dev/input/by-id/...-event-kbd, or a tty) or device_name, grab."
+        "Keyboard-wedge gun: path (/dev/input/by-id/...-event-kbd, or a tty) or device_name, grab. "
+        "ZPL printer: host and port (9100) or a serial port, dpi (203, 300, 600), cjk_font."
     )
     status = fields.Selection(
         [("unknown", "Unknown"), ("ok", "OK"), ("error", "Error"), ("offline", "Offline")],

@@ -228,7 +228,7 @@ class Proxy:
         for label in job.labels:
             code = str(label.get("code") or "")
             try:
-                zpl = render_label(job, label)
+                zpl = render_label(job, label, device.driver.settings if device is not None else None)
                 text = label_text(zpl)
                 if device is None or device.driver.kind != "printer":
                     raise DeviceError(f"{job.device}: no such printer at this station")

@@ -350,8 +350,14 @@ class Station:
         return jobs
 
 
-def render_label(job: PrintJob, label: dict) -> str:
-    """The ZPL of one label of a print job, from the library's templates."""
+# printer settings (from Odoo's device configuration) that shape every label it prints
+PRINTER_LABEL_SETTINGS = ("dpi", "cjk_font")
+
+
+def render_label(job: PrintJob, label: dict, printer: dict | None = None) -> str:
+    """The ZPL of one label of a print job, from the library's templates, for a printer with
+    ``printer`` settings (its resolution ``dpi``: 203, 300 or 600; ``cjk_font``)."""
+    label = {**label, **{k: v for k, v in (printer or {}).items() if k in PRINTER_LABEL_SETTINGS}}
     from ..labels import zpl
 
     template = {"unit": zpl.unit_label, "case": zpl.case_label, "pallet": zpl.pallet_label}[job.kind]
