@@ -270,8 +270,14 @@ def test_the_proxy_follows_a_configuration_changed_in_odoo_while_it_runs(tmp_pat
     proc = _start_cli(tmp_path, odoo, ca_bundle, str(tmp_path / "outbox.db"), config_poll_s=0.3)
     try:
         _wait_open(odoo, 0)
-        pty_pair.write(unit_link("CF1").encode() + b"\r\n")
+        pty_pair.write(b"NOREAD\r\n" + unit_link("CF1").encode() + b"\r\n")
         assert wait_for(lambda: len(odoo.events) == 1)
+
+        def noise_reported():  # the no-read is counted, never sent, and Odoo hears of it
+            with odoo.lock:
+                return any(d["code"] == "cam" and d.get("noise") == 1 for b in odoo.heartbeats for d in b["devices"])
+
+        assert wait_for(noise_reported, timeout=5)
         # Odoo: the station now packs cases of 2 of another batch, with a TCP camera added
         changed = config_json("aggregation", [reader, {"code": "cam2", "driver": "tcp_reader", "role": "reader",
                                                        "settings": {"host": "127.0.0.1", "port": tcp_peer.port}}],

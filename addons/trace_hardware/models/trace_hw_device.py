@@ -39,6 +39,8 @@ class TraceHwDevice(models.Model):
     last_heartbeat = fields.Datetime(readonly=True)
     reads = fields.Integer(readonly=True)
     rejects = fields.Integer(readonly=True)
+    noise = fields.Integer(readonly=True, help="Reads that did not parse (partial reads, no-read markers, garbage), "
+                           "counted by the proxy and never sent: a rising count points at a dirty lens or a bad angle.")
 
     _sql_constraints = [
         ("code_station_uniq", "unique(code, station_id)", "A device code must be unique per station."),
@@ -52,7 +54,7 @@ class TraceHwDevice(models.Model):
         values = {"last_heartbeat": fields.Datetime.now(), "status_message": (status.get("message") or "")[:250]}
         if status.get("status") in ("ok", "error", "offline"):
             values["status"] = status["status"]
-        for counter in ("reads", "rejects"):
+        for counter in ("reads", "rejects", "noise"):
             if isinstance(status.get(counter), int):
                 values[counter] = status[counter]
         self.write(values)

@@ -38,12 +38,14 @@ class TestController(HardwareCase, HttpCase):
     def test_heartbeat_and_print_jobs(self):
         response = self.call("/trace/hw/v1/heartbeat", {
             "station": "L1-CAM", "backlog": 12, "rates": {"reads_per_min": 600.0},
-            "devices": [{"code": "cam1", "status": "ok", "reads": 100, "rejects": 2, "message": ""}]})
+            "devices": [{"code": "cam1", "status": "ok", "reads": 100, "rejects": 2, "noise": 7, "message": ""}]})
         self.assertEqual(response.status_code, 200)
         self.station.invalidate_recordset()
         self.assertEqual(self.station.backlog, 12)
         self.assertTrue(self.station.online)
-        self.assertEqual(self.station.device_ids.status, "ok")
+        self.env.invalidate_all()
+        self.assertEqual(self.station.device_ids.mapped(lambda d: (d.status, d.reads, d.rejects, d.noise)),
+                         [("ok", 100, 2, 7)])
         printer = self.env["trace.hw.device"].create(
             {"name": "Printer", "code": "zpl1", "driver": "zpl_tcp", "role": "printer", "station_id": self.station.id}
         )

@@ -240,7 +240,8 @@ class DeviceStatus:
     reads: int = 0
     rejects: int = 0
     message: str = ""
+    noise: int = 0  # reads that did not parse (partial, NOREAD, garbage): a dirty lens, a bad angle
 
     def to_json(self) -> dict:
         return {"code": self.code, "status": self.status, "reads": self.reads, "rejects": self.rejects,
-                "message": self.message}
+                "noise": self.noise, "message": self.message}

@@ -160,7 +160,8 @@ class Proxy:
     def device_statuses(self, counters: dict[str, int]) -> list[DeviceStatus]:
         with self._lock:
             return [DeviceStatus(code, d.status, counters.get(f"device.{code}.reads", 0),
-                                 counters.get(f"device.{code}.rejects", 0), d.message)
+                                 counters.get(f"device.{code}.rejects", 0), d.message,
+                                 counters.get(f"device.{code}.noise", 0))
                     for code, d in self.devices.items()]
 
     # -- the line loop --------------------------------------------------------------------------
