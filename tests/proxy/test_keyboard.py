@@ -127,7 +127,7 @@ def test_a_gun_the_proxy_cannot_grab_or_that_is_unplugged_is_a_device_error():
     gone.close()
 
 
-def test_scans_of_a_gun_reach_the_outbox_as_manual_scan_events(tmp_path):
+def test_scans_of_a_gun_at_a_manual_station_reach_the_outbox_as_activations(tmp_path):
     gun = PipeInput()
     registry = DriverRegistry()
     registry.register("keyboard", lambda device: KeyboardWedgeDriver(device, input_device=gun))
@@ -148,6 +148,6 @@ def test_scans_of_a_gun_reach_the_outbox_as_manual_scan_events(tmp_path):
         counters = box.counters()
     finally:
         box.close()
-    assert [(e.type, e.code, e.device) for e in events] == [("scan", unit_link("M1"), "gun1"),
-                                                            ("scan", unit_link("M2"), "gun1")]
+    assert [(e.type, e.code, e.device) for e in events] == [("commission", unit_link("M1"), "gun1"),
+                                                            ("commission", unit_link("M2"), "gun1")]
     assert counters["device.gun1.noise"] == 1

@@ -76,9 +76,32 @@ def test_a_case_with_the_wrong_count_is_rejected_and_not_packed():
     assert empty.type == "reject" and "empty" in empty.reason
 
 
-def test_manual_station_sends_scan_events():
-    [event] = _read(_station("manual"), "ABC123", 1)
-    assert (event.type, event.code) == ("scan", "ABC123")
+def test_manual_station_without_packing_activates_each_unit_and_records_containers():
+    station = _station("manual")
+    [event] = _read(station, "ABC123", 1)
+    assert (event.type, event.code) == ("commission", "ABC123")
+    [scan] = _read(station, _sscc(3), 2)
+    assert (scan.type, scan.code) == ("scan", _sscc(3))
+    assert station.pending_units == ()
+
+
+def test_manual_station_packing_by_hand_packs_the_last_units_scanned_into_the_case_label():
+    station = _station("manual", case_size=2, pallet_size=2)
+    units = [unit_link(f"H{i}") for i in range(5)]
+    assert [e.type for u in units for e in _read(station, u, 1.0)] == ["commission"] * 5  # each counts at once
+    assert station.pending_units == tuple(units[-2:])  # bounded: only a case's worth is kept
+    [case1] = _read(station, _sscc(1), 2.0)
+    assert (case1.type, case1.children) == ("aggregate", tuple(units[-2:]))
+    _read(station, unit_link("H9"), 3.0)
+    [short] = _read(station, _sscc(2), 3.0)
+    assert short.type == "reject" and "expected 2 units, found 1" in short.reason
+    for i, serial in enumerate(("H10", "H11")):
+        _read(station, unit_link(serial), 4.0 + i)
+    [case3] = _read(station, _sscc(3), 6.0)
+    [pallet] = _read(station, _sscc(9), 7.0)
+    assert (case3.type, pallet.type, pallet.children) == ("aggregate", "aggregate", (_sscc(1), _sscc(3)))
+    [empty] = _read(station, _sscc(8), 8.0)
+    assert empty.type == "reject" and "empty" in empty.reason
 
 
 def test_print_verify_commissions_verified_labels_and_rejects_misses_wrong_reads_and_timeouts():

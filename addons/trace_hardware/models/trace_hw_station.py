@@ -6,7 +6,7 @@ ROLES = [
     ("commissioning", "Commissioning (each read activates a unit)"),
     ("aggregation", "Aggregation (unit reads, then the case label, pack the case)"),
     ("print_verify", "Print and verify"),
-    ("manual", "Manual scanning"),
+    ("manual", "Manual scanning (a scan gun activates each unit; a case label packs the last units scanned)"),
 ]
 
 
@@ -29,8 +29,9 @@ class TraceHwStation(models.Model):
     )
     dedup_window = fields.Float(string="Duplicate Window (s)", default=2.0,
                                 help="Reads of the same code within this window count once.")
-    case_size = fields.Integer(default=24)
-    pallet_size = fields.Integer(default=24)
+    case_size = fields.Integer(default=24, help="Units per case. At a manual station, 0 means no packing by hand: "
+                               "units are only activated.")
+    pallet_size = fields.Integer(default=24, help="Cases per pallet; 0: cases are not palletised here.")
     device_ids = fields.One2many("trace.hw.device", "station_id", string="Devices")
     key_ids = fields.One2many("trace.hw.api.key", "station_id", string="API Keys")
     last_contact = fields.Datetime(readonly=True)

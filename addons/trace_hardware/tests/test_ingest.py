@@ -182,3 +182,16 @@ class TestIngest(HardwareCase):
         self.assertEqual(len(reads), 16)
         self.assertEqual(set(reads.filtered(lambda r: r.type == "aggregate" and r.status == "ok").mapped("level")),
                          {"case", "pallet"})
+
+    def test_hand_scanning_activates_each_unit_then_packs_them_into_the_case_scanned(self):
+        self.station.role = "manual"
+        units = self.units[:24]
+        _payload, (_s, answer) = self.post([self.event(code._digital_link()) for code in units])
+        self.assertEqual({r["status"] for r in answer["results"]}, {"ok"})
+        self.assertEqual(set(units.mapped("state")), {"active"})
+        _payload, (_s, answer) = self.post([self.event(self.cases[0].name, "aggregate",
+                                                       [code._digital_link() for code in units])])
+        self.assertEqual(answer["results"][0]["status"], "ok")
+        self.assertEqual(set(units.mapped("state")), {"packed"})
+        self.assertEqual(units.parent_id, self.cases[0])
+        self.assertEqual((self.station.units_activated, self.station.cases_packed), (24, 1))

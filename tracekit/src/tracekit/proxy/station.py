@@ -8,7 +8,13 @@
 - ``print_verify``: labels sent to the printer are expected back from the verifier, in order and
   within ``verify_timeout_s``; a verified label -> ``commission``; a miss, a timeout or a read of
   something not printed -> ``reject`` (and the code is not commissioned);
-- ``manual``: each read -> ``scan`` event.
+- ``manual`` (a scan gun or PDA, one code at a time, for slower lines): each unit scanned is
+  activated at once (-> ``commission`` event, the operator sees it count). When the station packs
+  by hand (``case_size`` set), a case label scanned next packs the last ``case_size`` units
+  scanned (-> ``aggregate`` event; fewer -> ``reject``), and a pallet label the last
+  ``pallet_size`` cases the same way; without ``case_size`` a container scanned is a ``scan``
+  (recorded, nothing packed). Only the last ``case_size`` units are kept, so the state stays
+  bounded when nobody packs.
 
 Reads of the same code within ``dedup_window_s`` count once (the window slides while the code
 keeps being read, e.g. a unit standing under a camera). Reads that do not parse (empty, partial
@@ -228,7 +234,7 @@ class Station:
             return [NewEvent(device=device, type="commission", code=text, time=utc_iso(now))]
         if self.role == "aggregation":
             return self._aggregate(device, text, data, now)
-        return [NewEvent(device=device, type="scan", code=text, time=utc_iso(now))]
+        return self._manual(device, text, data, now)
 
     def _prune(self, now: float) -> None:
         self._seen = {k: t for k, t in self._seen.items() if now - t < self.window}
@@ -262,6 +268,21 @@ class Station:
                                                    f"found {len(cases)}", now)]
             return [NewEvent(device=device, type="aggregate", code=text, time=utc_iso(now), children=tuple(cases))]
         return [self._reject(device, text, "empty: no unit or case read before this container", now)]
+
+    def _manual(self, device: str, text: str, data: gs1.Gs1Data, now: float) -> list[NewEvent]:
+        station = self.config.station
+        container = self._is_container(data)
+        if not station.case_size:
+            kind = "scan" if container else "commission"
+            return [NewEvent(device=device, type=kind, code=text, time=utc_iso(now))]
+        if container:
+            events = self._aggregate(device, text, data, now)
+            if station.pallet_size:
+                self._cases = self._cases[-station.pallet_size:]
+            return events
+        self.version += 1
+        self._units = (self._units + [text])[-station.case_size:]
+        return [NewEvent(device=device, type="commission", code=text, time=utc_iso(now))]
 
     @property
     def pending_units(self) -> tuple[str, ...]:
