@@ -5,7 +5,7 @@ from tracekit.proxy.drivers import Frame
 from tracekit.proxy.protocol import ProxyConfig
 from tracekit.proxy.station import Station
 
-from .conftest import config_json, unit_link
+from .conftest import GTIN, config_json, unit_link
 
 DEVICES = [{"code": "cam", "driver": "serial", "role": "reader", "settings": {}},
            {"code": "ver", "driver": "serial", "role": "verifier", "settings": {}},
@@ -90,17 +90,22 @@ def test_manual_station_packing_by_hand_packs_the_last_units_scanned_into_the_ca
     units = [unit_link(f"H{i}") for i in range(5)]
     assert [e.type for u in units for e in _read(station, u, 1.0)] == ["commission"] * 5  # each counts at once
     assert station.pending_units == tuple(units[-2:])  # bounded: only a case's worth is kept
-    [case1] = _read(station, _sscc(1), 2.0)
-    assert (case1.type, case1.children) == ("aggregate", tuple(units[-2:]))
-    _read(station, unit_link("H9"), 3.0)
-    [short] = _read(station, _sscc(2), 3.0)
+    # scanned again after the duplicate window, in another syntax: sent again (Odoo answers
+    # "active already") but not twice in the case
+    again = f"(01){GTIN}(21)H4"
+    assert [e.type for e in _read(station, again, 9.0)] == ["commission"]
+    assert station.pending_units == (units[3], again)
+    [case1] = _read(station, _sscc(1), 12.0)
+    assert (case1.type, case1.children) == ("aggregate", (units[3], again))
+    _read(station, unit_link("H9"), 13.0)
+    [short] = _read(station, _sscc(2), 13.0)
     assert short.type == "reject" and "expected 2 units, found 1" in short.reason
     for i, serial in enumerate(("H10", "H11")):
-        _read(station, unit_link(serial), 4.0 + i)
-    [case3] = _read(station, _sscc(3), 6.0)
-    [pallet] = _read(station, _sscc(9), 7.0)
+        _read(station, unit_link(serial), 14.0 + i)
+    [case3] = _read(station, _sscc(3), 16.0)
+    [pallet] = _read(station, _sscc(9), 17.0)
     assert (case3.type, pallet.type, pallet.children) == ("aggregate", "aggregate", (_sscc(1), _sscc(3)))
-    [empty] = _read(station, _sscc(8), 8.0)
+    [empty] = _read(station, _sscc(8), 18.0)
     assert empty.type == "reject" and "empty" in empty.reason
 
 

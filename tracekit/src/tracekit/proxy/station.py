@@ -281,7 +281,10 @@ class Station:
                 self._cases = self._cases[-station.pallet_size:]
             return events
         self.version += 1
-        self._units = (self._units + [text])[-station.case_size:]
+        # a unit scanned again (the operator was not sure of the beep) is not in the case twice
+        ident = identity(data)
+        kept = [unit for unit in self._units if identity(self.parse(unit)) != ident]
+        self._units = (kept + [text])[-station.case_size:]
         return [NewEvent(device=device, type="commission", code=text, time=utc_iso(now))]
 
     @property
