@@ -2,33 +2,34 @@ from odoo import fields, models, tools
 
 
 class TraceHwLineStats(models.Model):
-    """The line monitor: what the line proxies reported, per production line and batch.
+    """The line monitor: what the line proxies reported, per station and batch, grouped by
+    production line in the views.
 
     A read-only SQL view over the reads ledger (``trace.hw.read``), the stations' last heartbeat
     and the registry's count deltas (``trace.code.count``), so the figures are the ledger's own and
-    never drift from it.
+    never drift from it. The stations' own figures are read from it too.
     """
 
     _name = "trace.hw.line.stats"
     _description = "Line Monitor"
     _auto = False
     _order = "last_read desc"
-    _rec_name = "line_id"
+    _rec_name = "station_id"
     _depends = {
         "trace.hw.read": ["station_id", "batch_id", "type", "status", "level", "children", "create_date"],
-        "trace.hw.station": ["line_id", "backlog", "reads_per_minute", "last_contact", "active"],
+        "trace.hw.station": ["line_id", "company_id", "backlog", "reads_per_minute", "last_contact"],
         "trace.code.count": ["batch_id", "level", "state", "delta"],
         "trace.batch": ["product_id"],
-        "trace.production.line": ["company_id"],
     }
 
+    station_id = fields.Many2one("trace.hw.station", readonly=True)
     line_id = fields.Many2one("trace.production.line", readonly=True)
     batch_id = fields.Many2one("trace.batch", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     reads = fields.Integer(readonly=True, aggregator="sum")
     units_commissioned = fields.Integer(string="Units Activated", readonly=True, aggregator="sum",
-                                        help="Units activated by commissioning reads of this line.")
+                                        help="Units activated by commissioning reads.")
     cases_packed = fields.Integer(readonly=True, aggregator="sum")
     units_packed = fields.Integer(readonly=True, aggregator="sum", help="Units packed into the cases read here.")
     pallets_packed = fields.Integer(readonly=True, aggregator="sum")
@@ -40,9 +41,9 @@ class TraceHwLineStats(models.Model):
     first_read = fields.Datetime(readonly=True, aggregator="min")
     last_read = fields.Datetime(readonly=True, aggregator="max")
     batch_units_active = fields.Integer(string="Batch Units Active (all lines)", readonly=True, aggregator="max")
-    backlog = fields.Integer(string="Proxy Backlog (line)", readonly=True, aggregator="max",
-                             help="Reads waiting in the outboxes of this line's proxies at their last heartbeat.")
-    proxy_rate = fields.Float(string="Reads / min (proxies)", readonly=True, aggregator="max")
+    backlog = fields.Integer(string="Proxy Backlog", readonly=True, aggregator="sum",
+                             help="Reads waiting in the proxy's outbox at its last heartbeat.")
+    proxy_rate = fields.Float(string="Reads / min (proxy)", readonly=True, aggregator="sum")
     last_contact = fields.Datetime(readonly=True, aggregator="max")
 
     def init(self):
@@ -51,7 +52,7 @@ class TraceHwLineStats(models.Model):
             f"""
             CREATE VIEW {self._table} AS
             WITH reads AS (
-                SELECT s.line_id, r.batch_id,
+                SELECT r.station_id, r.batch_id,
                        count(*) AS reads,
                        count(*) FILTER (WHERE r.type = 'commission' AND r.status = 'ok') AS units_commissioned,
                        count(*) FILTER (WHERE r.type = 'aggregate' AND r.status = 'ok'
@@ -69,31 +70,23 @@ class TraceHwLineStats(models.Model):
                        min(r.create_date) AS first_read,
                        max(r.create_date) AS last_read
                   FROM trace_hw_read r
-                  JOIN trace_hw_station s ON s.id = r.station_id
-                 GROUP BY s.line_id, r.batch_id
-            ), stations AS (
-                SELECT line_id, sum(backlog) AS backlog, sum(reads_per_minute) AS proxy_rate,
-                       max(last_contact) AS last_contact
-                  FROM trace_hw_station
-                 WHERE active
-                 GROUP BY line_id
+                 GROUP BY r.station_id, r.batch_id
             ), units AS (
                 SELECT batch_id, sum(delta) AS active
                   FROM trace_code_count
                  WHERE level = 'unit' AND state IN ('active', 'packed')
                  GROUP BY batch_id
             )
-            SELECT (reads.line_id::bigint << 32) + coalesce(reads.batch_id, 0) AS id,
-                   reads.line_id, reads.batch_id, b.product_id, l.company_id,
+            SELECT (reads.station_id::bigint << 32) + coalesce(reads.batch_id, 0) AS id,
+                   reads.station_id, s.line_id, reads.batch_id, b.product_id, s.company_id,
                    reads.reads, reads.units_commissioned, reads.cases_packed, reads.units_packed,
                    reads.pallets_packed, reads.rejects, reads.parked, reads.exceptions, reads.rate_per_minute,
                    reads.first_read, reads.last_read, coalesce(units.active, 0) AS batch_units_active,
-                   coalesce(stations.backlog, 0) AS backlog, coalesce(stations.proxy_rate, 0) AS proxy_rate,
-                   stations.last_contact
+                   coalesce(s.backlog, 0) AS backlog, coalesce(s.reads_per_minute, 0) AS proxy_rate,
+                   s.last_contact
               FROM reads
-              JOIN trace_production_line l ON l.id = reads.line_id
+              JOIN trace_hw_station s ON s.id = reads.station_id
               LEFT JOIN trace_batch b ON b.id = reads.batch_id
-              LEFT JOIN stations ON stations.line_id = reads.line_id
               LEFT JOIN units ON units.batch_id = reads.batch_id
             """
         )
@@ -101,6 +94,5 @@ class TraceHwLineStats(models.Model):
     def action_view_reads(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("trace_hardware.trace_hw_read_action")
-        domain = [("station_id.line_id", "=", self.line_id.id), ("batch_id", "=", self.batch_id.id or False)]
-        action["domain"] = domain
+        action["domain"] = [("station_id", "=", self.station_id.id), ("batch_id", "=", self.batch_id.id or False)]
         return action

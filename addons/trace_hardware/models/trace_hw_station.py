@@ -34,9 +34,10 @@ class TraceHwStation(models.Model):
     pallet_size = fields.Integer(default=24, help="Cases per pallet; 0: cases are not palletised here.")
     device_ids = fields.One2many("trace.hw.device", "station_id", string="Devices")
     key_ids = fields.One2many("trace.hw.api.key", "station_id", string="API Keys")
-    last_contact = fields.Datetime(readonly=True)
-    backlog = fields.Integer(string="Proxy Backlog", readonly=True, help="Reads waiting in the proxy's outbox.")
-    reads_per_minute = fields.Float(readonly=True, string="Reads / min (proxy)")
+    last_contact = fields.Datetime(readonly=True, copy=False)
+    backlog = fields.Integer(string="Proxy Backlog", readonly=True, copy=False,
+                             help="Reads waiting in the proxy's outbox.")
+    reads_per_minute = fields.Float(readonly=True, string="Reads / min (proxy)", copy=False)
     online = fields.Boolean(compute="_compute_online")
     units_activated = fields.Integer(compute="_compute_stats")
     cases_packed = fields.Integer(compute="_compute_stats")
@@ -55,25 +56,22 @@ class TraceHwStation(models.Model):
             station.online = bool(station.last_contact and station.last_contact >= limit)
 
     def _compute_stats(self):
-        Read = self.env["trace.hw.read"]
-        since = fields.Datetime.now() - timedelta(minutes=5)
+        """From the line monitor (one row per station and batch): the running batch's figures, or
+        all of the station's when no batch runs."""
+        fields_ = ["units_commissioned", "cases_packed", "pallets_packed", "rejects", "exceptions",
+                   "rate_per_minute"]
+        rows = self.env["trace.hw.line.stats"].search_read([("station_id", "in", self.ids)],
+                                                           ["station_id", "batch_id", *fields_])
         for station in self:
-            domain = [("station_id", "=", station.id)]
-            if station.batch_id:
-                domain.append(("batch_id", "=", station.batch_id.id))
-            groups = {}
-            for kind, status, level, count in Read._read_group(domain, ["type", "status", "level"], ["__count"]):
-                groups[(kind, status, level)] = groups.get((kind, status, level), 0) + count
-            station.units_activated = sum(n for (kind, status, _level), n in groups.items()
-                                          if (kind, status) == ("commission", "ok"))
-            station.cases_packed = sum(n for (kind, status, level), n in groups.items()
-                                       if (kind, status) == ("aggregate", "ok") and level != "pallet")
-            station.pallets_packed = groups.get(("aggregate", "ok", "pallet"), 0)
-            station.rejects = sum(n for (kind, status, _level), n in groups.items()
-                                  if kind == "reject" or status == "error")
-            station.exceptions = sum(n for (_kind, status, _level), n in groups.items() if status == "exception")
-            recent = Read.search_count(domain + [("create_date", ">=", since)])
-            station.rate_per_minute = recent / 5.0
+            mine = [row for row in rows if row["station_id"][0] == station.id
+                    and (not station.batch_id or (row["batch_id"] and row["batch_id"][0] == station.batch_id.id))]
+            totals = {name: sum(row[name] for row in mine) for name in fields_}
+            station.units_activated = totals["units_commissioned"]
+            station.cases_packed = totals["cases_packed"]
+            station.pallets_packed = totals["pallets_packed"]
+            station.rejects = totals["rejects"]
+            station.exceptions = totals["exceptions"]
+            station.rate_per_minute = totals["rate_per_minute"]
 
     def _config(self):
         """The configuration the proxy pulls (protocol: tracekit.proxy.protocol)."""
@@ -133,6 +131,12 @@ class TraceHwStation(models.Model):
             "target": "new",
             "context": {"default_station_id": self.id},
         }
+
+    def action_view_monitor(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("trace_hardware.trace_hw_line_stats_action")
+        action["domain"] = [("line_id", "=", self.line_id.id)]
+        return action
 
     def action_view_reads(self):
         self.ensure_one()

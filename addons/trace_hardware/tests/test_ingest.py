@@ -168,9 +168,9 @@ class TestIngest(HardwareCase):
         self.env.flush_all()
         [row] = self.env["trace.hw.line.stats"].search([("line_id", "=", self.line.id)])
         self.assertEqual(
-            (row.batch_id, row.product_id, row.reads, row.units_commissioned, row.cases_packed, row.units_packed,
+            (row.station_id, row.batch_id, row.product_id, row.reads, row.units_commissioned, row.cases_packed, row.units_packed,
              row.pallets_packed, row.rejects, row.parked, row.exceptions, row.batch_units_active),
-            (self.batch, self.batch.product_id, 16, 10, 2, 48, 1, 2, 1, 0, 48),
+            (self.station, self.batch, self.batch.product_id, 16, 10, 2, 48, 1, 2, 1, 0, 48),
         )
         self.assertEqual(row.rate_per_minute, 16 / 5.0)
         self.assertTrue(row.last_contact)
@@ -178,6 +178,15 @@ class TestIngest(HardwareCase):
         self.station._heartbeat({"backlog": 1234, "rates": {"reads_per_min": 600.0}, "devices": []})
         self.env.invalidate_all()
         self.assertEqual((row.backlog, row.proxy_rate), (1234, 600.0))
+        # per line: a second station of the line adds its own row, summed when grouped by line
+        other = self.station.copy({"code": "L1-AGG", "role": "aggregation"})
+        self.env["trace.hw.ingest"]._ingest(other, {"key": "k-other-1", "events": [
+            self.event(self.units[47].name, "commission")]})
+        self.env.flush_all()
+        [line] = self.env["trace.hw.line.stats"]._read_group(
+            [("line_id", "=", self.line.id)], ["line_id"], ["reads:sum", "units_commissioned:sum", "backlog:sum"])
+        self.assertEqual(line[1:], (17, 10, 1234))  # the unit was packed already: not activated again
+        self.assertEqual(self.station.action_view_monitor()["domain"], [("line_id", "=", self.line.id)])
         reads = self.env["trace.hw.read"].search(row.action_view_reads()["domain"])
         self.assertEqual(len(reads), 16)
         self.assertEqual(set(reads.filtered(lambda r: r.type == "aggregate" and r.status == "ok").mapped("level")),
