@@ -418,7 +418,7 @@ def print_table(report, commission_total, aggregate_total, args):
     print(f"\nunits {units}: activated and aggregated in {both:.1f} s over HTTPS; at that rate 1,000,000 units "
           f"(1,000,000 commission reads + {math.ceil(1_000_000 / CASE_SIZE)} aggregate reads) drain in "
           f"{projected:.0f} s ({projected / 60:.1f} min); target 2,000 units/s = 500 s")
-    print(f"line monitor (per line and batch, over all {sum(r[2] for r in report['line_monitor'])} reads): "
+    print(f"line monitor (per station and batch, over all {sum(r[2] for r in report['line_monitor'])} reads): "
           f"{report['line_monitor_ms']:.0f} ms (median of 5); rows {report['line_monitor']}")
     print(f"issuance {report['issued_s']:.1f} s, outbox fill {report['fill_s']:.1f} s, Odoo --workers={args.workers}; "
           f"checks {'OK' if report['checks']['ok'] else 'FAILED'}: {report['checks']}")
