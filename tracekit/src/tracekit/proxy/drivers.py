@@ -160,6 +160,11 @@ class Driver:
 
 
 class _SerialMixin:
+    """What serial readers and serial printers share: finding ports, opening one with the
+    device's settings, the open port's lifecycle."""
+
+    _serial = None
+
     @classmethod
     def find(cls) -> list[str]:
         from serial.tools import list_ports
@@ -190,6 +195,21 @@ class _SerialMixin:
         except (serial.SerialException, OSError, ValueError) as error:
             raise DeviceError(f"{settings.get('port')}: cannot open: {error}") from error
 
+    def open(self) -> None:
+        self._serial = self._open_serial(self.settings)
+
+    @property
+    def is_open(self) -> bool:
+        return self._serial is not None
+
+    def fileno(self) -> int:
+        return self._serial.fileno()
+
+    def close(self) -> None:
+        if self._serial is not None:
+            self._serial.close()
+            self._serial = None
+
 
 class SerialReaderDriver(_SerialMixin, Driver):
     """A scanner or fixed reader on RS-232 / USB-serial (pyserial). Settings: ``port``, ``baudrate``,
@@ -201,17 +221,6 @@ class SerialReaderDriver(_SerialMixin, Driver):
         super().__init__(device)
         self.framing = Framing.from_settings(self.settings)
         self._splitter = FrameSplitter(self.framing)
-        self._serial = None
-
-    def open(self) -> None:
-        self._serial = self._open_serial(self.settings)
-
-    @property
-    def is_open(self) -> bool:
-        return self._serial is not None
-
-    def fileno(self) -> int:
-        return self._serial.fileno()
 
     def read(self, size: int = 1 << 16) -> list[Frame]:
         if self._serial is None:
@@ -227,11 +236,6 @@ class SerialReaderDriver(_SerialMixin, Driver):
         if not data:
             raise DeviceError(f"{self.device.code}: the port was closed")
         return self._splitter.feed(data)
-
-    def close(self) -> None:
-        if self._serial is not None:
-            self._serial.close()
-            self._serial = None
 
 
 class TcpReaderDriver(Driver):
@@ -492,20 +496,6 @@ class ZplSerialPrinter(_SerialMixin, Driver):
     name = "zpl_serial"
     kind = "printer"
 
-    def __init__(self, device: DeviceConfig):
-        super().__init__(device)
-        self._serial = None
-
-    def open(self) -> None:
-        self._serial = self._open_serial(self.settings)
-
-    @property
-    def is_open(self) -> bool:
-        return self._serial is not None
-
-    def fileno(self) -> int:
-        return self._serial.fileno()
-
     def write(self, data: bytes) -> None:
         if self._serial is None:
             raise DeviceError(f"{self.device.code}: not open")
@@ -514,11 +504,6 @@ class ZplSerialPrinter(_SerialMixin, Driver):
             self._serial.flush()
         except Exception as error:  # serial.SerialTimeoutException, OSError
             raise DeviceError(f"{self.device.code}: cannot print: {error}") from error
-
-    def close(self) -> None:
-        if self._serial is not None:
-            self._serial.close()
-            self._serial = None
 
 
 class DriverRegistry:
