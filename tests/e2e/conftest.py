@@ -19,12 +19,12 @@ import subprocess
 import sys
 import threading
 import time
-import tty
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from realparts import Pty, TcpPeer
 
 from .tls_front import TlsFront
 
@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ADDONS = ROOT / "addons"
 HERE = Path(__file__).resolve().parent
 
-UNITS, CASES, PALLETS = 480, 20, 2  # two tests: 240 units, 10 cases of 24, 1 pallet each
+PRINT_UNITS = 12  # printed and verified by the print-and-verify station
+UNITS, CASES, PALLETS = 480 + PRINT_UNITS, 20, 2  # two line tests: 240 units, 10 cases of 24, 1 pallet each
 CASE_SIZE, PALLET_SIZE = 24, 10
 
 
@@ -63,28 +64,6 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
     return bool(predicate())
 
 
-class Pty:
-    """A pseudo-terminal pair: the simulated camera writes on ``master``; the proxy opens ``name``."""
-
-    def __init__(self):
-        self.master, self.slave = os.openpty()
-        tty.setraw(self.master)
-        tty.setraw(self.slave)
-        self.name = os.ttyname(self.slave)
-
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.master, view):]
-
-    def close(self) -> None:
-        for fd in (self.master, self.slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-
 @dataclass
 class OdooLine:
     db: str
@@ -96,6 +75,7 @@ class OdooLine:
     ca_bundle: str
     data: dict
     ptys: dict
+    printer: TcpPeer
     log: Path
     workdir: Path
     proxies: list = field(default_factory=list)
@@ -165,7 +145,8 @@ def odoo_line(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
     db = f"trace_e2e_{int(time.time())}_{os.getpid()}"
     log = workdir / "odoo.log"
-    ptys = {"commissioning": Pty(), "aggregation": Pty()}
+    ptys = {"commissioning": Pty(), "aggregation": Pty(), "print_verify": Pty()}
+    printer = TcpPeer()
     process = front = None
     try:
         install = subprocess.run(
@@ -176,7 +157,8 @@ def odoo_line(tmp_path_factory):
             raise RuntimeError(f"installing trace_hardware failed: {install.stderr[-2000:]}")
         spec = {"units": UNITS, "cases": CASES, "pallets": PALLETS, "case_size": CASE_SIZE,
                 "pallet_size": PALLET_SIZE, "commissioning_port": ptys["commissioning"].name,
-                "aggregation_port": ptys["aggregation"].name}
+                "aggregation_port": ptys["aggregation"].name, "print_units": PRINT_UNITS,
+                "printer_port": printer.port, "verifier_port": ptys["print_verify"].name}
         setup = subprocess.run([python, str(HERE / "odoo_setup.py"), db, str(ADDONS), json.dumps(spec)],
                                capture_output=True, text=True, timeout=300)
         if setup.returncode != 0:
@@ -199,7 +181,7 @@ def odoo_line(tmp_path_factory):
         ca_bundle = str(workdir / "ca.pem")
         ca.cert_pem.write_to_path(ca_bundle)
         line = OdooLine(db=db, odoo_bin=odoo_bin, python=python, process=process, http_port=http_port, front=front,
-                        ca_bundle=ca_bundle, data=data, ptys=ptys, log=log, workdir=workdir)
+                        ca_bundle=ca_bundle, data=data, ptys=ptys, printer=printer, log=log, workdir=workdir)
         yield line
         for proxy in line.proxies:
             line.stop_proxy(proxy)
@@ -215,6 +197,7 @@ def odoo_line(tmp_path_factory):
                 process.wait()
         for pty in ptys.values():
             pty.close()
+        printer.close()
         if os.environ.get("TRACE_E2E_KEEP_DB") != "1":
             subprocess.run(["dropdb", "--if-exists", db], capture_output=True)
 

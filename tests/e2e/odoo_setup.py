@@ -4,7 +4,11 @@ that has ``trace_hardware`` installed, commits, and prints one JSON object on st
     python odoo_setup.py <db> <addons path> <spec json>
 
 spec: {"units": int, "cases": int, "pallets": int, "case_size": int, "pallet_size": int,
-       "commissioning_port": <pty path>, "aggregation_port": <pty path>}
+       "commissioning_port": <pty path>, "aggregation_port": <pty path>,
+       "print_units": int, "printer_port": <TCP port>, "verifier_port": <pty path>}
+
+The last ``print_units`` units are left to a print-and-verify station (a ZPL printer over TCP, a
+serial verifier) with one print job queued for them.
 """
 
 import json
@@ -55,6 +59,22 @@ def main():
             )
             _record, key = env["trace.hw.api.key"]._generate(station)
             result["stations"][role] = {"id": station.id, "code": station.code, "key": key}
+        station = env["trace.hw.station"].create(
+            {"name": "E2E print and verify", "code": "E2E-PRN", "line_id": line.id, "role": "print_verify",
+             "batch_id": batch.id, "dedup_window": 1.0,
+             "device_ids": [(0, 0, {"name": "Printer", "code": "prn1", "driver": "zpl_tcp", "role": "printer",
+                                    "settings": {"host": "127.0.0.1", "port": spec["printer_port"], "dpi": 300}}),
+                            (0, 0, {"name": "Verifier", "code": "ver1", "driver": "serial", "role": "verifier",
+                                    "settings": {"port": spec["verifier_port"], "baudrate": 115200}})]}
+        )
+        _record, key = env["trace.hw.api.key"]._generate(station)
+        result["stations"]["print_verify"] = {"id": station.id, "code": station.code, "key": key}
+        to_print = Code.search([("batch_id", "=", batch.id), ("level", "=", "unit")], order="id")[-spec["print_units"]:]
+        job = env["trace.hw.print.job"].create(
+            {"station_id": station.id, "device_id": station.device_ids.filtered(lambda d: d.role == "printer").id,
+             "kind": "unit", "code_ids": [(6, 0, to_print.ids)]}
+        )
+        result["print_job"] = {"id": job.id, "codes": to_print.mapped("name")}
         cr.commit()
     json.dump(result, sys.stdout)
 

@@ -7,7 +7,8 @@ by the camera; an aggregation station reads 24 units then the case label, ten ti
 then the pallet label (the ten cases onto the pallet). Then the database must hold exactly that:
 units packed in cases, cases on the pallet, one ``trace_hw_read`` per event id, every batch of
 reads processed once, nothing left in the proxies' outboxes. The second test cuts the connection
-(stops the TLS front) in the middle of each station's run and restores it.
+(stops the TLS front) in the middle of each station's run and restores it. The third prints a
+print job queued in Odoo on a TCP printer and verifies it with a serial reader after the printer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 
 from tracekit.proxy.outbox import Outbox
 
-from .conftest import CASE_SIZE, PALLET_SIZE, Camera, wait_for
+from .conftest import CASE_SIZE, PALLET_SIZE, PRINT_UNITS, Camera, wait_for
 
 SLICE_UNITS = CASE_SIZE * PALLET_SIZE  # 240
 RATE = 300.0  # reads per second written by the camera
@@ -199,3 +200,49 @@ def test_connection_cut_mid_run_loses_nothing_applies_nothing_twice(odoo_line):
         f" FROM trace_code c LEFT JOIN trace_code_tree t ON t.code_id = c.id WHERE c.batch_id = {batch_id}"
         " GROUP BY 1, 2")}
     assert {k: v for k, v in counted.items() if v} == actual
+
+
+def test_print_and_verify_into_odoo(odoo_line):
+    """A print job queued in Odoo: the proxy pulls it, prints each label on the TCP printer (ZPL at
+    the printer's 300 dpi), the verifier after the printer reads back every label but one smudged
+    label; Odoo ends with the job reported, the verified codes active, the smudged one still only
+    issued (not valid goods) and its reject in the reads ledger."""
+    from tracekit.labels.zpl import parse_zpl_fields
+    from tracekit.proxy.station import label_text
+
+    line = odoo_line
+    job = line.data["print_job"]
+    smudged = job["codes"][5]
+    printed_labels = []
+
+    def printed(label: bytes):  # the camera after the printer reads what was printed, but the smudge
+        zpl = label.decode()
+        printed_labels.append(zpl)
+        text = label_text(zpl)
+        if not text.split("?")[0].endswith("/21/" + smudged):
+            line.ptys["print_verify"].write(text.encode() + b"\r\n")
+
+    line.printer.on_job = printed
+    process, outbox = line.start_proxy("print_verify", "prn", print_poll_s=0.2, verify_timeout_s=5.0)
+    try:
+        def reported():
+            return line.scalar(f"SELECT state FROM trace_hw_print_job WHERE id = {job['id']}") in ("done", "failed")
+
+        assert wait_for(lambda: reported() and _outbox_view(outbox)["backlog"] == 0, 60, 0.25), (
+            _outbox_view(outbox), line.scalar(f"SELECT state FROM trace_hw_print_job WHERE id = {job['id']}"))
+        assert process.poll() is None, "trace-proxy died"
+    finally:
+        line.stop_proxy(process)
+    assert len(printed_labels) == PRINT_UNITS
+    assert all("^PW" in zpl for zpl in printed_labels)
+    assert all(any(f.command == "BQ" for f in parse_zpl_fields(zpl)) for zpl in printed_labels)
+    state, printed, rejected = line.sql(
+        f"SELECT state, printed_count, rejected::text FROM trace_hw_print_job WHERE id = {job['id']}")[0]
+    assert (state, int(printed)) == ("failed", PRINT_UNITS - 1), rejected
+    assert [r["code"] for r in json.loads(rejected)] == [smudged]
+    states = dict(line.sql(f"SELECT c.name, c.state FROM {CODES} c WHERE name = ANY({_names([{'name': n} for n in job['codes']])})"))
+    assert states.pop(smudged) == "issued"
+    assert set(states.values()) == {"active"} and len(states) == PRINT_UNITS - 1
+    station_id = line.data["stations"]["print_verify"]["id"]
+    reads = line.sql(f"SELECT type, status, count(*) FROM trace_hw_read WHERE station_id = {station_id} GROUP BY 1, 2")
+    assert sorted(reads) == [["commission", "ok", str(PRINT_UNITS - 1)], ["reject", "ok", "1"]], reads
