@@ -309,3 +309,13 @@ def test_status_command_shows_devices_rejects_and_backlog(tmp_path, command, cap
     assert main([command, "--outbox", str(tmp_path / "o.db")]) == 0
     out = capsys.readouterr().out
     assert "backlog 1" in out and "cam1" in out and "4" in out
+
+
+def test_devices_command_lists_what_each_driver_sees(capsys, pty_pair):
+    from tracekit.proxy.cli import main
+
+    assert main(["devices"]) == 0
+    out = capsys.readouterr().out
+    for name in ("serial", "tcp_reader", "keyboard", "zpl_tcp", "zpl_serial"):
+        assert f"{name}:" in out
+    assert "host and port 9100" in out

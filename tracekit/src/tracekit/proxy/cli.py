@@ -11,6 +11,9 @@
     Devices, rates, noise, rejects, held batches and the backlog, read from the outbox file.
 ``trace-proxy release --outbox <path>``
     Make held batches due again (after the cause was fixed in Odoo).
+``trace-proxy devices``
+    What each driver can see on this PC now (serial ports, scan guns' input devices), to fill in
+    the devices' settings in Odoo.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import signal
 import sys
 import time
 
+from .drivers import default_registry
 from .forwarder import OdooClient, ServerError
 from .outbox import Outbox
 from .protocol import ProxyConfig
@@ -104,6 +108,23 @@ def cmd_release(args) -> int:
     return 0
 
 
+def cmd_devices(args) -> int:
+    registry = default_registry()
+    for name in registry.names():
+        driver = registry.driver(name)
+        try:
+            found = driver.find()
+        except Exception as error:  # a probe that fails says why, the others still list
+            found = [f"(cannot look: {error})"]
+        if found:
+            print(f"{name}:")
+            for item in found:
+                print(f"  {item}")
+        else:
+            print(f"{name}: {getattr(driver, 'find_hint', 'none found')}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trace-proxy", description="The traceability line proxy.")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -121,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     release = commands.add_parser("release", help="retry held batches now")
     release.add_argument("--outbox", required=True)
     release.set_defaults(func=cmd_release)
+    devices = commands.add_parser("devices", help="list the ports and input devices the drivers can see")
+    devices.set_defaults(func=cmd_devices)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

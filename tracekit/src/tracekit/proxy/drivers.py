@@ -126,6 +126,7 @@ class Driver:
 
     name: ClassVar[str] = ""
     kind: ClassVar[str] = "reader"  # reader | printer
+    find_hint: ClassVar[str] = "none found"  # what ``trace-proxy devices`` says when find() lists nothing
 
     def __init__(self, device: DeviceConfig):
         self.device = device
@@ -216,6 +217,7 @@ class SerialReaderDriver(_SerialMixin, Driver):
     ``terminator`` (default ``\\r\\n``), ``prefix``, ``suffix``, ``bytesize``, ``parity``, ``stopbits``."""
 
     name = "serial"
+    find_hint = "no serial ports on this PC"
 
     def __init__(self, device: DeviceConfig):
         super().__init__(device)
@@ -244,6 +246,7 @@ class TcpReaderDriver(Driver):
     :class:`DeviceError` when the reader hangs up; the proxy then reopens it (reconnect with backoff)."""
 
     name = "tcp_reader"
+    find_hint = "a network device: give its host and port (nothing to find on this PC)"
 
     def __init__(self, device: DeviceConfig):
         super().__init__(device)
@@ -309,6 +312,7 @@ class KeyboardWedgeDriver(Driver):
     """
 
     name = "keyboard"
+    find_hint = "no input device with keys readable here (python-evdev installed? read access to /dev/input?)"
 
     def __init__(self, device: DeviceConfig, stream=None, input_device=None):
         super().__init__(device)
@@ -464,6 +468,7 @@ class ZplTcpPrinter(Driver):
     connection of its own (printers drop idle connections), with a timeout."""
 
     name = "zpl_tcp"
+    find_hint = "a network printer: give its host and port 9100 (nothing to find on this PC)"
     kind = "printer"
 
     @classmethod
@@ -494,6 +499,7 @@ class ZplSerialPrinter(_SerialMixin, Driver):
     """A ZPL label printer on a serial port (settings as for serial readers)."""
 
     name = "zpl_serial"
+    find_hint = "no serial ports on this PC"
     kind = "printer"
 
     def write(self, data: bytes) -> None:
@@ -521,6 +527,10 @@ class DriverRegistry:
     def names(self) -> list[str]:
         with self._lock:
             return sorted(self._drivers)
+
+    def driver(self, name: str) -> Callable[[DeviceConfig], Driver]:
+        with self._lock:
+            return self._drivers[name]
 
     def create(self, device: DeviceConfig) -> Driver:
         with self._lock:
