@@ -31,7 +31,7 @@ _ALTS = ("KEY_LEFTALT", "KEY_RIGHTALT")
 _CTRL_CHARS = {"KEY_RIGHTBRACE": "\x1d", "KEY_6": "\x1e", "KEY_MINUS": "\x1f", "KEY_LEFTBRACE": "\x1b",
                "KEY_BACKSLASH": "\x1c", "KEY_M": "\r", "KEY_J": "\n", "KEY_B": "\x02", "KEY_C": "\x03"}
 EV_KEY = 0x01
-KEY_DOWN, KEY_UP, KEY_REPEAT = 1, 0, 2
+KEY_DOWN, KEY_UP = 1, 0  # values of EV_KEY events (2 is an auto-repeat, ignored)
 
 
 class KeyDecoder:
@@ -66,21 +66,17 @@ class KeyDecoder:
             if name is None:
                 continue
             if name in _SHIFTS:
-                self._shift += 1 if value == KEY_DOWN else -1 if value == KEY_UP else 0
-                self._shift = max(self._shift, 0)
+                self._shift = _held(self._shift, value)
                 continue
             if name in _CTRLS:
-                self._ctrl = max(self._ctrl + (1 if value == KEY_DOWN else -1 if value == KEY_UP else 0), 0)
+                self._ctrl = _held(self._ctrl, value)
                 continue
             if name in _ALTS:
-                if value == KEY_DOWN:
-                    self._alt += 1
-                elif value == KEY_UP:
-                    self._alt = max(self._alt - 1, 0)
-                    if not self._alt and self._alt_digits:  # Alt released: the keypad number is a character
-                        number, self._alt_digits = int(self._alt_digits), ""
-                        if 0 < number < 0x110000:
-                            out.append(chr(number if number > 255 else _cp1252(number)))
+                self._alt = _held(self._alt, value)
+                if value == KEY_UP and not self._alt and self._alt_digits:  # Alt released: the number is a character
+                    number, self._alt_digits = int(self._alt_digits), ""
+                    if 0 < number < 0x110000:
+                        out.append(chr(number if number > 255 else _cp1252(number)))
                 continue
             if value != KEY_DOWN:  # releases; auto-repeat is not something a scanner does on purpose
                 continue
@@ -106,6 +102,11 @@ class KeyDecoder:
             if pair:
                 out.append(pair[1] if self._shift else pair[0])
         return "".join(out)
+
+
+def _held(count: int, value: int) -> int:
+    """How many keys of a modifier pair (left and right) are down after this event."""
+    return max(count + (value == KEY_DOWN) - (value == KEY_UP), 0)
 
 
 def _cp1252(number: int) -> int:
