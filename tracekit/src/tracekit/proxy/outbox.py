@@ -282,9 +282,14 @@ class Outbox:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", (key, value))
 
-    def keys(self, prefix: str) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT key FROM kv WHERE substr(key, 1, ?) = ?",
-                                                  (len(prefix), prefix))]
+    def items(self, prefix: str) -> list[tuple[str, str]]:
+        """The ``(key, value)`` pairs whose key starts with ``prefix``."""
+        return self.db.execute("SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?",
+                               (len(prefix), prefix)).fetchall()
+
+    def delete(self, key: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM kv WHERE key = ?", (key,))
 
     def backlog(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM event").fetchone()[0]

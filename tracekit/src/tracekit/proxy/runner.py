@@ -295,7 +295,7 @@ class Uplink:
         self.reads_per_min = 0.0
         # jobs printed before a restart and not reported yet are not taken again
         self.jobs_seen: set[int] = proxy.station.jobs_in_progress() | {
-            int(key[len(JOB_DONE_PREFIX):]) for key in self.outbox.keys(JOB_DONE_PREFIX)}
+            int(key[len(JOB_DONE_PREFIX):]) for key, _report in self.outbox.items(JOB_DONE_PREFIX)}
         self.config_seen = proxy.config
 
     def step(self) -> bool:
@@ -331,16 +331,14 @@ class Uplink:
 
     def _jobs(self) -> None:
         client = self.proxy.client
-        for name, value in self.outbox.db.execute(
-                "SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?", (len(JOB_DONE_PREFIX), JOB_DONE_PREFIX)):
+        for name, value in self.outbox.items(JOB_DONE_PREFIX):
             try:
                 report = json.loads(value)
-                client.print_job_done(int(name.split(".", 1)[1]), report["printed"], report["rejected"])
+                client.print_job_done(int(name[len(JOB_DONE_PREFIX):]), report["printed"], report["rejected"])
             except ServerError as error:
                 if error.status is None or error.status >= 500:
                     return
-            with self.outbox._tx() as db:
-                db.execute("DELETE FROM kv WHERE key = ?", (name,))
+            self.outbox.delete(name)
         try:
             jobs = client.get_print_jobs()
         except ServerError:
