@@ -2,7 +2,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from tracekit import codes as tk_codes
 from tracekit import gs1
@@ -52,6 +52,14 @@ class ResCompany(models.Model):
                         url=company.trace_resolver_url,
                     )
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_trace_codes(self):
+        with_codes = self.env["trace.code.count"].sudo()._with_codes("company_id", self.ids)
+        if with_codes:
+            raise UserError(
+                _("%(company)s has traceable codes: it cannot be deleted.", company=self.browse(min(with_codes)).name)
+            )
 
     def _trace_resolver_base(self):
         """The Digital Link base of this company: its resolver, else the database's web address."""

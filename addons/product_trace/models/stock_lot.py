@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import changed_fields
 
 
 class StockLot(models.Model):
@@ -11,6 +14,27 @@ class StockLot(models.Model):
         counts = self.env["trace.code.count"]._counts_by_lot(self.ids, level="unit")
         for lot in self:
             lot.trace_code_count = sum(counts.get(lot.id, {}).values())
+
+    def _with_trace_codes(self):
+        if not self.ids:
+            return self.browse()
+        return self.browse(self.env["trace.code.count"].sudo()._with_codes("lot_id", self.ids))
+
+    def write(self, vals):
+        printed = ("name", "product_id", "company_id")
+        for lot in self._with_trace_codes() if set(printed) & vals.keys() else ():
+            if changed_fields(lot, vals, printed):
+                raise UserError(
+                    _("Lot %(lot)s has printed codes: its name, product and company cannot change.", lot=lot.name)
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_trace_codes(self):
+        if lots := self._with_trace_codes():
+            raise UserError(
+                _("Lot %(lot)s has codes: it cannot be deleted, its codes must stay traceable.", lot=lots[0].name)
+            )
 
     def action_view_trace_codes(self):
         self.ensure_one()

@@ -8,6 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from tracekit import gs1
 from tracekit.errors import TraceKitError
 
+from ..const import BATCH_PRINTED_FIELDS, LEVEL_RANK
+from ..tools import changed_fields
 from .trace_code_issue import SYNC_LIMIT
 
 
@@ -123,6 +125,21 @@ class TraceBatch(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("trace.batch") or _("New")
         return super().create(vals_list)
 
+    def write(self, vals):
+        if set(BATCH_PRINTED_FIELDS) & vals.keys():
+            with_codes = self.env["trace.code.count"].sudo()._with_codes("batch_id", self.ids)
+            for batch in self.filtered(lambda b: b.id in with_codes):
+                if changed := changed_fields(batch, vals, BATCH_PRINTED_FIELDS):
+                    raise UserError(
+                        _(
+                            "Batch %(batch)s has codes, which carry its %(fields)s: these cannot change any more.",
+                            batch=batch.name,
+                            fields=", ".join(batch._fields[name].get_description(self.env)["string"]
+                                             for name in changed),
+                        )
+                    )
+        return super().write(vals)
+
     # GTINs --------------------------------------------------------------------------------------
 
     def _unit_gtin(self):
@@ -185,15 +202,20 @@ class TraceBatch(models.Model):
         background (cron chunks with progress). Returns the ``trace.code.issue`` request.
         """
         self.ensure_one()
-        Issue = self.env["trace.code.issue"]
+        # whoever may change the batch may issue its codes; the issuance itself is the
+        # registry's to write (no group writes trace.code.issue)
+        self.check_access("write")
+        Issue = self.env["trace.code.issue"].sudo()
         if request_key:
             existing = Issue.search([("request_key", "=", request_key)], limit=1)
             if existing:
                 if existing.batch_id != self or existing.quantity != quantity or existing.level != level:
                     raise UserError(_("This request key was used already for another issuance."))
-                return existing
+                return existing.with_env(self.env)
         if not isinstance(quantity, int) or quantity <= 0:
             raise UserError(_("The number of codes to issue must be positive, not %(qty)s.", qty=quantity))
+        if level not in LEVEL_RANK:
+            raise UserError(_("Unknown code level %(level)s.", level=level))
         if self.state in ("done", "cancel"):
             raise UserError(_("Batch %(batch)s is closed: no more codes can be issued.", batch=self.name))
         self._check_gs1_lot()
@@ -218,7 +240,7 @@ class TraceBatch(models.Model):
             issue._run()
         else:
             self.env.ref("product_trace.ir_cron_trace_code_issue")._trigger()
-        return issue
+        return issue.with_env(self.env)
 
     def action_issue_codes(self):
         self.ensure_one()

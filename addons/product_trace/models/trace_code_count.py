@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .trace_code import LEVELS, STATES
+from ..const import LEVELS, STATES
 
 
 class TraceCodeCount(models.Model):
@@ -16,9 +16,10 @@ class TraceCodeCount(models.Model):
     _description = "Code Count Delta"
     _log_access = False
 
-    batch_id = fields.Many2one("trace.batch", required=True, index=True, ondelete="cascade")
-    lot_id = fields.Many2one("stock.lot", index="btree_not_null", ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    # restrict, never cascade: a count disappears only with the codes it counts, which never do
+    batch_id = fields.Many2one("trace.batch", required=True, index=True, ondelete="restrict")
+    lot_id = fields.Many2one("stock.lot", index="btree_not_null", ondelete="restrict")
+    company_id = fields.Many2one("res.company", required=True, ondelete="restrict")
     level = fields.Selection(LEVELS, required=True)
     state = fields.Selection(STATES, required=True)
     delta = fields.Integer(required=True)
@@ -59,6 +60,13 @@ class TraceCodeCount(models.Model):
         """
         self.env.cr.execute(query, [list(ids)] + ([level] if level else []))
         return self.env.cr.fetchall()
+
+    @api.model
+    def _with_codes(self, column, ids):
+        """Those of ``ids`` (batches, lots or companies, by ``column``) that have codes."""
+        if column not in ("batch_id", "lot_id", "company_id"):
+            raise ValueError(column)
+        return {row[0] for row in self._sums(column, ids)}
 
     @api.model
     def _counts_by_lot(self, lot_ids, level=None):

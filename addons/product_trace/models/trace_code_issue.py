@@ -1,9 +1,11 @@
+import io
 import logging
 
+import psycopg2.errors
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 
-from .trace_code import LEVELS
+from ..const import LEVELS
 
 _logger = logging.getLogger(__name__)
 
@@ -11,6 +13,12 @@ _logger = logging.getLogger(__name__)
 # the background, one chunk per cron batch, so the user gets an answer at once and sees progress.
 SYNC_LIMIT = 100_000
 CHUNK_SIZE = 250_000
+
+# Columns written by the COPY of an issuance, in this order.
+_ISSUE_COLUMNS = (
+    "name, gtin, level, activation, product_id, lot_id, batch_id, company_id, "
+    "create_date, create_uid, write_date, write_uid"
+)
 
 
 class TraceCodeIssue(models.Model):
@@ -73,7 +81,7 @@ class TraceCodeIssue(models.Model):
         if self.state != "queued" or todo <= 0:
             return 0
         batch = self.batch_id
-        self.env["trace.code"]._issue(batch, todo, level=self.level)
+        self._insert_codes(batch, todo, level=self.level)
         if self.level == "unit" and batch.state == "confirmed" and batch.activation_mode == "manual":
             # codes added to a batch that is already running are valid goods at once
             self.env["trace.code"]._activate_batch(batch)
@@ -83,6 +91,67 @@ class TraceCodeIssue(models.Model):
             self.batch_id.message_post(body=self.name)
         return todo
 
+    @api.model
+    def _insert_codes(self, batch, quantity, level="unit"):
+        """Insert ``quantity`` new codes of ``level`` for ``batch`` in one COPY; return their count.
+
+        Unit serials are random (tracekit.codes, keyed check segment); case codes carry the case
+        packaging's GTIN with a random serial, or are SSCCs; pallet codes are SSCCs.
+        """
+        if quantity <= 0:
+            raise ValidationError(_("The number of codes to issue must be positive, not %(qty)s.", qty=quantity))
+        batch.ensure_one()
+        company = batch.company_id
+        gtin = None
+        if level == "unit":
+            gtin = batch._unit_gtin()
+            names = company._trace_minter().mint(quantity)
+        elif level == "case" and batch._case_gtin():
+            gtin = batch._case_gtin()
+            names = company._trace_minter().mint(quantity)
+        elif level in ("case", "pallet"):
+            names = company._trace_next_ssccs(quantity)
+        else:
+            raise ValidationError(_("Unknown code level %(level)s.", level=level))
+        # Inserting in key order keeps the unique index's page writes sequential.
+        names.sort()
+        cr = self.env.cr
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        uid = str(self.env.uid)
+        constant = "\t".join(
+            [
+                gtin or r"\N",
+                level,
+                "issued",
+                str(batch.product_id.id),
+                str(batch.lot_id.id) if batch.lot_id else r"\N",
+                str(batch.id),
+                str(company.id),
+                now,
+                uid,
+                now,
+                uid,
+            ]
+        )
+        buffer = io.StringIO("".join([f"{n}\t{constant}\n" for n in names]))
+        try:
+            with cr.savepoint(flush=False):
+                cr.copy_expert(f"COPY trace_code ({_ISSUE_COLUMNS}) FROM STDIN", buffer)
+        except Exception as error:  # a unique violation: an SSCC sequence reset by hand
+            if getattr(error, "pgcode", None) == "23505":
+                raise ValidationError(
+                    _("Some of the new codes exist already; check the SSCC sequence of %(company)s.",
+                      company=company.name)
+                ) from error
+            raise
+        # index the new block ranges now: without autovacuum they would be scanned by every query
+        cr.execute("SELECT brin_summarize_new_values('trace_code_batch_brin'::regclass)")
+        cr.execute("SELECT brin_summarize_new_values('trace_code_lot_brin'::regclass)")
+        if quantity > 10000:
+            cr.execute("ANALYZE trace_code")
+        self.env["trace.code.count"]._add([(batch.id, batch.lot_id.id, company.id, level, "issued", quantity)])
+        return quantity
+
     def _run(self):
         """Issue everything that is left, in this transaction."""
         for issue in self:
@@ -91,14 +160,22 @@ class TraceCodeIssue(models.Model):
 
     @api.model
     def _cron_run(self):
-        """Background issuance: one chunk per call, progress reported to the cron."""
+        """Background issuance: one chunk per call, progress reported to the cron.
+
+        The chunk runs in a savepoint: whatever it raises (a batch closed meanwhile, a GTIN
+        removed, a bug) marks that request failed with the error shown on it, and the queue goes
+        on with the next request. Transaction conflicts are left to the cron to retry.
+        """
         issue = self.search([("state", "=", "queued")], order="id", limit=1)
         if not issue:
             return
         done = 0
         try:
-            done = issue._run_chunk(CHUNK_SIZE)
-        except UserError as error:
+            with self.env.cr.savepoint():
+                done = issue._run_chunk(CHUNK_SIZE)
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+            raise
+        except Exception as error:
             issue.write({"state": "failed", "message": str(error)})
             _logger.warning("Code issuance %s failed: %s", issue.id, error)
         remaining = sum(

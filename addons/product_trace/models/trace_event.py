@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..const import LEVELS
+
 EVENT_TYPES = [
     ("object", "ObjectEvent"),
     ("aggregation", "AggregationEvent"),
@@ -58,7 +60,7 @@ class TraceEvent(models.Model):
         [("codes", "Listed codes"), ("batch", "Whole batch")], required=True, default="codes", readonly=True
     )
     level = fields.Selection(
-        [("unit", "Unit"), ("case", "Case"), ("pallet", "Pallet")],
+        LEVELS,
         readonly=True,
         help="For batch-wide events: the level of the codes concerned.",
     )
@@ -126,11 +128,16 @@ class TraceEvent(models.Model):
 
     @api.model
     def _record(self, vals, epc_ids=None):
-        """Append one event; ``epc_ids`` are the codes it names directly."""
-        event = self.create(vals)
+        """Append one event; ``epc_ids`` are the codes it names directly.
+
+        The ledger is the registry's to write: no group may create events (a forged event
+        would show in every trace answer), so the registry's methods append them here, after
+        their own checks, as the superuser; ``user_id`` and ``create_uid`` still name the user.
+        """
+        event = self.sudo().create(vals)
         if epc_ids:
             self.env.cr.execute("UPDATE trace_event SET epc_ids = %s WHERE id = %s", [list(epc_ids), event.id])
-        return event
+        return event.with_env(self.env)
 
     @api.model
     def _record_aggregations(self, table, *, action, biz_step, read_point=None, device=None, time=None):

@@ -41,7 +41,7 @@ class TestIssuance(TraceCase):
             with self.assertRaises(UserError):
                 self.batch.issue_codes(quantity)
         with self.assertRaises(ValidationError):
-            self.Code._issue(self.batch, 0)
+            self.env["trace.code.issue"]._insert_codes(self.batch, 0)
         self.assertEqual(self.snapshot(), before)
 
     def test_product_without_valid_gtin_cannot_get_codes(self):

@@ -2,7 +2,7 @@ import uuid
 
 from odoo import _, fields, models
 
-from ..models.trace_code import LEVELS
+from ..const import LEVELS
 
 
 class TraceCodeIssueWizard(models.TransientModel):

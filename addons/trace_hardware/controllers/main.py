@@ -1,8 +1,11 @@
 import json
 import logging
 
-from odoo import SUPERUSER_ID, http
+from odoo import http
 from odoo.http import request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from tracekit import wire
 
 _logger = logging.getLogger(__name__)
 
@@ -15,71 +18,87 @@ def _answer(status, body):
     )
 
 
+class _Refused(Exception):
+    """A request refused before any model method runs: its HTTP status and JSON answer."""
+
+    def __init__(self, status, body):
+        super().__init__(status)
+        self.status = status
+        self.body = body
+
+
 class LineProxyController(http.Controller):
-    """The line proxy's API (protocol: tracekit.proxy.protocol). Parse, authenticate the station
-    by its bearer key, call one model method, answer JSON."""
+    """The line proxy's API (protocol: tracekit.proxy.protocol). Authenticate the station by its
+    bearer key, parse the JSON body (size capped), call one model method, which checks every
+    field (tracekit.wire) and answers ``(status, JSON)``. Every refusal is a JSON 4xx naming what
+    was wrong; nothing here writes."""
 
     def _station(self):
         header = request.httprequest.headers.get("Authorization", "")
         key = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        return request.env["trace.hw.api.key"].sudo()._station_for(key)
+        station = request.env["trace.hw.api.key"].sudo()._station_for(key)
+        if not station:
+            raise _Refused(401, {"error": "unauthorized"})
+        return station
 
     def _body(self):
+        """The request's JSON body (at most MAX_BODY_BYTES); the model method checks its fields."""
+        length = request.httprequest.content_length
+        if length is not None and length > wire.MAX_BODY_BYTES:
+            raise _Refused(413, self._too_large())
+        # werkzeug stops reading a body without a length (chunked) past this limit too
+        request.httprequest.max_content_length = wire.MAX_BODY_BYTES
         try:
-            return json.loads(request.httprequest.get_data(as_text=True) or "null")
-        except ValueError:
-            return None
+            data = request.httprequest.get_data()
+        except RequestEntityTooLarge:
+            raise _Refused(413, self._too_large()) from None
+        if len(data) > wire.MAX_BODY_BYTES:
+            raise _Refused(413, self._too_large())
+        try:
+            body = json.loads(data.decode("utf-8"))
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+            raise _Refused(
+                400, {"error": "invalid", "field": None, "message": request.env._("The body is not JSON in UTF-8.")}
+            ) from None
+        return body
 
-    def _env_for(self, station):
-        """The environment a station works in: the system user, restricted to the station's company."""
-        env = request.env(user=SUPERUSER_ID, su=True)
-        return env(context=dict(env.context, allowed_company_ids=[station.company_id.id]))
+    def _too_large(self):
+        return {
+            "error": "too_large",
+            "field": None,
+            "message": request.env._("The body is larger than %(max)s bytes.", max=wire.MAX_BODY_BYTES),
+        }
+
+    def _serve(self, handler, with_body=False):
+        try:
+            station = self._station()
+            body = self._body() if with_body else None
+            env = station._line_env()
+            status, answer = handler(station.with_env(env), body)
+        except _Refused as refused:
+            return _answer(refused.status, refused.body)
+        return _answer(status, answer)
 
     @http.route("/trace/hw/v1/config", type="http", auth="none", methods=["GET"], csrf=False, save_session=False, readonly=False)
     def config(self):
-        station = self._station()
-        if not station:
-            return _answer(401, {"error": "unauthorized"})
-        return _answer(200, station.with_env(self._env_for(station))._config())
+        return self._serve(lambda station, _body: (200, station._config()))
 
     @http.route("/trace/hw/v1/events", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False)
     def events(self):
-        station = self._station()
-        if not station:
-            return _answer(401, {"error": "unauthorized"})
-        env = self._env_for(station)
-        status, body = env["trace.hw.ingest"]._ingest(station.with_env(env), self._body())
-        return _answer(status, body)
+        return self._serve(lambda station, body: station.env["trace.hw.ingest"]._ingest(station, body), True)
 
     @http.route("/trace/hw/v1/heartbeat", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False)
     def heartbeat(self):
-        station = self._station()
-        if not station:
-            return _answer(401, {"error": "unauthorized"})
-        body = self._body()
-        if not isinstance(body, dict):
-            return _answer(400, {"error": "invalid"})
-        return _answer(200, station.with_env(self._env_for(station))._heartbeat(body))
+        return self._serve(lambda station, body: station._heartbeat(body), True)
 
     @http.route("/trace/hw/v1/print_jobs", type="http", auth="none", methods=["GET"], csrf=False, save_session=False, readonly=False)
     def print_jobs(self):
-        station = self._station()
-        if not station:
-            return _answer(401, {"error": "unauthorized"})
-        env = self._env_for(station)
-        return _answer(200, env["trace.hw.print.job"]._pending(station.with_env(env)))
+        return self._serve(lambda station, _body: station.env["trace.hw.print.job"]._pending(station))
 
     @http.route("/trace/hw/v1/print_jobs/<int:job_id>/done", type="http", auth="none", methods=["POST"],
                 csrf=False, save_session=False, readonly=False)
     def print_job_done(self, job_id):
-        station = self._station()
-        if not station:
-            return _answer(401, {"error": "unauthorized"})
-        env = self._env_for(station)
-        job = env["trace.hw.print.job"].search([("id", "=", job_id), ("station_id", "=", station.id)])
-        if not job:
-            return _answer(404, {"error": "not_found"})
-        body = self._body()
-        if not isinstance(body, dict):
-            return _answer(400, {"error": "invalid"})
-        return _answer(200, job._done(body))
+        return self._serve(
+            lambda station, body: station.env["trace.hw.print.job"]._report(station, job_id, body),
+            True,
+        )

@@ -1,4 +1,5 @@
 from . import (
+    res_company,
     trace_hw_api_key,
     trace_hw_device,
     trace_hw_ingest,

@@ -3,20 +3,31 @@ import hmac
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import touch
 
 PREFIX_LENGTH = 8
 
 
 class TraceHwApiKey(models.Model):
-    """A station's key for the proxy API. Only its hash is stored; the key is shown once."""
+    """A station's key for the proxy API. Only its hash is stored; the key is shown once.
+
+    No group may write, create or delete keys (security/ir.model.access.csv): a key is made by
+    ``_generate`` for a station the caller may change, and revoked by ``action_revoke``, both
+    writing as the superuser after their own checks. So a revoked key can never be re-activated
+    or moved to another station.
+    """
 
     _name = "trace.hw.api.key"
     _description = "Station API Key"
     _order = "create_date desc"
 
-    name = fields.Char(required=True, default=lambda self: _("Line proxy"))
-    station_id = fields.Many2one("trace.hw.station", required=True, ondelete="cascade")
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, default=lambda self: _("Line proxy"))
+    station_id = fields.Many2one("trace.hw.station", required=True, readonly=True, ondelete="cascade",
+                                 check_company=True)
     company_id = fields.Many2one(related="station_id.company_id", store=True)
     prefix = fields.Char(readonly=True, index=True, help="The first characters of the key, to recognise it.")
     key_hash = fields.Char(readonly=True, groups="base.group_system")
@@ -30,7 +41,15 @@ class TraceHwApiKey(models.Model):
 
     @api.model
     def _generate(self, station, name=None):
-        """Create a key for ``station``; return ``(record, clear key)``. The clear key is not stored."""
+        """Create a key for ``station``; return ``(record, clear key)``. The clear key is not stored.
+
+        Only a traceability administrator who may change ``station`` (its company among theirs)
+        gets a key for it.
+        """
+        station.ensure_one()
+        if not self.env.user.has_group("product_trace.group_trace_manager"):
+            raise AccessError(_("Only traceability administrators can create station keys."))
+        station.check_access("write")
         key = "thw_" + secrets.token_urlsafe(32)
         record = self.sudo().create(
             {
@@ -50,17 +69,20 @@ class TraceHwApiKey(models.Model):
         digest = self._hash(key)
         for record in self.sudo().search([("prefix", "=", key[:PREFIX_LENGTH + 4]), ("active", "=", True)]):
             if hmac.compare_digest(record.key_hash, digest):
-                record.sudo()._touch()
+                touch(record, "last_used")
                 station = record.station_id
                 return station if station.active else self.env["trace.hw.station"]
         return self.env["trace.hw.station"]
 
-    def _touch(self):
-        self.env.cr.execute(
-            "UPDATE trace_hw_api_key SET last_used = now() AT TIME ZONE 'UTC' WHERE id = ANY(%s)", [self.ids]
-        )
-
     def action_revoke(self):
         if not self.env.user.has_group("product_trace.group_trace_manager"):
             raise UserError(_("Only traceability administrators can revoke keys."))
-        self.sudo().write({"active": False, "revoked_date": fields.Datetime.now()})
+        self.check_access("read")
+        self.filtered("active").sudo().write({"active": False, "revoked_date": fields.Datetime.now()})
+
+    def write(self, vals):
+        # even the registry's own writes may only revoke: a revoked key stays revoked, and a key
+        # stays with the station it was made for
+        if vals.get("active") or {"station_id", "key_hash", "prefix"} & vals.keys():
+            raise UserError(_("A station key cannot be re-activated or changed: create a new key instead."))
+        return super().write(vals)

@@ -2,9 +2,9 @@ import hashlib
 import json
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-MAX_EVENTS = 5000
-EVENT_TYPES = ("commission", "aggregate", "scan", "reject")
+from tracekit import wire
 
 
 class TraceHwIngest(models.Model):
@@ -29,56 +29,80 @@ class TraceHwIngest(models.Model):
     error_count = fields.Integer(readonly=True)
     parked_count = fields.Integer(readonly=True)
 
-    _sql_constraints = [("key_uniq", "unique(key)", "This batch of reads was received already.")]
+    # keys are a station's own: one station can neither read nor shadow another's answers
+    _sql_constraints = [("key_uniq", "unique(station_id, key)", "This batch of reads was received already.")]
 
     @api.model
-    def _validate(self, payload):
-        """A translated message for the first thing wrong with ``payload``, or None."""
-        if not isinstance(payload, dict):
-            return _("The body must be a JSON object.")
-        key = payload.get("key")
-        if not isinstance(key, str) or not 8 <= len(key) <= 64:
-            return _("The batch needs a key of 8 to 64 characters.")
-        events = payload.get("events")
-        if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
-            return _("A batch holds 1 to %(max)s events.", max=MAX_EVENTS)
-        for index, event in enumerate(events):
-            if not isinstance(event, dict):
-                return _("Event %(index)s is not an object.", index=index)
-            if not isinstance(event.get("id"), str) or not 1 <= len(event["id"]) <= 64:
-                return _("Event %(index)s has no id.", index=index)
-            if event.get("type") not in EVENT_TYPES:
-                return _("Event %(index)s has an unknown type %(type)s.", index=index, type=event.get("type"))
-            if not isinstance(event.get("code"), str) or len(event["code"]) > 300:
-                return _("Event %(index)s has no code.", index=index)
-            if not isinstance(event.get("seq"), int) or not isinstance(event.get("device"), str):
-                return _("Event %(index)s needs a device and a sequence number.", index=index)
-            if event["type"] == "aggregate":
-                children = event.get("children")
-                if not isinstance(children, list) or not children or not all(isinstance(c, str) for c in children):
-                    return _("Aggregation event %(index)s lists no children.", index=index)
+    def _wire_error_answer(self, error):
+        """The 400 answer for a tracekit.wire error: the field's path, the kind of fault and a
+        message in the user's language."""
+        fault = error.fault
+        messages = {
+            "required": _("%(field)s is missing (expected %(expected)s)."),
+            "type": _("%(field)s has the wrong type: expected %(expected)s, found %(found)s."),
+            "range": _("%(field)s is out of range: expected %(expected)s, found %(found)s."),
+            "length": _("%(field)s has the wrong length: expected %(expected)s, found %(found)s."),
+            "count": _("%(field)s holds the wrong number of items: expected %(expected)s, found %(found)s."),
+            "choice": _("%(field)s has an unknown value: expected %(expected)s, found %(found)s."),
+            "format": _("%(field)s is malformed: expected %(expected)s, found %(found)s."),
+        }
+        message = messages.get(fault.kind, messages["format"]) % {
+            "field": fault.field, "expected": fault.expected, "found": fault.found,
+        }
+        return {"error": "invalid", "field": fault.field, "kind": fault.kind, "message": message}
+
+    @api.model
+    def _check_wire(self, validate, payload):
+        """``(400, answer)`` when ``payload`` breaks the protocol (checked by ``validate``), else None."""
+        try:
+            validate(payload)
+        except wire.WireError as error:
+            return 400, self._wire_error_answer(error)
         return None
 
     @api.model
+    def _stored(self, cr, station, key):
+        """``(payload hash, results)`` of the batch ``key`` of ``station`` as ``cr`` sees it, or None."""
+        cr.execute("SELECT payload_hash, results FROM trace_hw_ingest WHERE station_id = %s AND key = %s",
+                   [station.id, key])
+        return cr.fetchone()
+
+    @api.model
     def _ingest(self, station, payload):
-        """Process a batch of reads of ``station``; return ``(http status, answer)``."""
-        message = self._validate(payload)
-        if message:
-            return 400, {"error": "invalid", "message": message}
+        """Process a batch of reads of ``station``; return ``(http status, answer)``.
+
+        Idempotent per (station, key): the batch's key is locked for the transaction, then
+        looked up in a fresh snapshot, so a retry posted while the first try still runs waits for
+        it and gets its stored answer instead of processing the reads a second time. A business
+        refusal raised while processing rolls the whole batch back and answers 422.
+        """
+        if refused := self._check_wire(wire.validate_events, payload):
+            return refused
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-        existing = self.search([("key", "=", payload["key"])], limit=1)
+        key = payload["key"]
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [station.id, key])
+        existing = self._stored(self.env.cr, station, key)
+        if not existing:
+            with self.env.registry.cursor() as fresh:  # sees what committed while we waited for the lock
+                existing = self._stored(fresh, station, key)
         if existing:
-            if existing.station_id != station or existing.payload_hash != digest:
+            if existing[0] != digest:
                 return 409, {
                     "error": "conflict",
-                    "message": _("The key %(key)s was used already for other reads.", key=payload["key"]),
+                    "message": _("The key %(key)s was used already for other reads.", key=key),
                 }
-            return 200, {"key": existing.key, "results": existing.results}
-        results = self.env["trace.hw.read"]._process(station, payload["events"])
+            return 200, {"key": key, "results": existing[1]}
+        try:
+            with self.env.cr.savepoint():
+                results = self.env["trace.hw.read"]._process(station, payload["events"])
+        except (UserError, ValidationError, AccessError) as error:
+            return 422, {"error": "refused", "message": str(error.args[0] if error.args else error)}
         statuses = [result["status"] for result in results]
-        self.create(
+        # the ingestion ledger is the registry's own: the station was authenticated and every
+        # field checked, so it is written as the superuser (no group writes it)
+        self.sudo().create(
             {
-                "key": payload["key"],
+                "key": key,
                 "station_id": station.id,
                 "payload_hash": digest,
                 "results": results,
@@ -89,4 +113,4 @@ class TraceHwIngest(models.Model):
             }
         )
         station._touch()
-        return 200, {"key": payload["key"], "results": results}
+        return 200, {"key": key, "results": results}

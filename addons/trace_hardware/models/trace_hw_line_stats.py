@@ -1,5 +1,8 @@
 from odoo import fields, models, tools
 
+# the monitor shows running batches whole, and other reads of this many days (not the whole ledger)
+MONITOR_WINDOW_DAYS = 7
+
 
 class TraceHwLineStats(models.Model):
     """The line monitor: what the line proxies reported, per station and batch, grouped by
@@ -7,7 +10,9 @@ class TraceHwLineStats(models.Model):
 
     A read-only SQL view over the reads ledger (``trace.hw.read``), the stations' last heartbeat
     and the registry's count deltas (``trace.code.count``), so the figures are the ledger's own and
-    never drift from it. The stations' own figures are read from it too.
+    never drift from it. The stations' own figures are read from it too. It reads the running
+    (confirmed) batches and the last MONITOR_WINDOW_DAYS days only, so its cost follows the
+    lines' current work, not the size of the ledger.
     """
 
     _name = "trace.hw.line.stats"
@@ -70,6 +75,9 @@ class TraceHwLineStats(models.Model):
                        min(r.create_date) AS first_read,
                        max(r.create_date) AS last_read
                   FROM trace_hw_read r
+                  LEFT JOIN trace_batch rb ON rb.id = r.batch_id
+                 WHERE rb.state = 'confirmed'
+                    OR r.create_date >= (now() AT TIME ZONE 'UTC') - interval '{MONITOR_WINDOW_DAYS} days'
                  GROUP BY r.station_id, r.batch_id
             ), units AS (
                 SELECT batch_id, sum(delta) AS active

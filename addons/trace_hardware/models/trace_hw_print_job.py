@@ -1,5 +1,11 @@
+import hashlib
+import json
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.addons.product_trace.const import LEVELS
+from odoo.exceptions import ValidationError
+
+from tracekit import wire
 
 
 class TraceHwPrintJob(models.Model):
@@ -8,22 +14,33 @@ class TraceHwPrintJob(models.Model):
     _name = "trace.hw.print.job"
     _description = "Label Print Job"
     _order = "id"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name")
     station_id = fields.Many2one("trace.hw.station", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="station_id.company_id", store=True)
-    device_id = fields.Many2one("trace.hw.device", string="Printer", required=True,
+    device_id = fields.Many2one("trace.hw.device", string="Printer", required=True, check_company=True,
                                 domain="[('station_id', '=', station_id), ('role', '=', 'printer')]")
-    kind = fields.Selection([("unit", "Unit"), ("case", "Case"), ("pallet", "Pallet")], required=True, default="unit")
-    code_ids = fields.Many2many("trace.code", string="Codes")
+    kind = fields.Selection(LEVELS, required=True, default="unit")
+    code_ids = fields.Many2many("trace.code", string="Codes", check_company=True)
     state = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent to the line"), ("done", "Printed"), ("failed", "Rejects")],
+        [("queued", "Queued"), ("done", "Printed"), ("failed", "Rejects")],
         default="queued",
         required=True,
         readonly=True,
     )
     printed_count = fields.Integer(readonly=True)
     rejected = fields.Json(readonly=True)
+    report_hash = fields.Char(readonly=True, copy=False, help="Identifies the report the proxy sent.")
+
+    @api.constrains("device_id", "station_id")
+    def _check_device(self):
+        for job in self:
+            if job.device_id.station_id != job.station_id or job.device_id.role != "printer":
+                raise ValidationError(
+                    _("%(device)s is not a printer of station %(station)s.",
+                      device=job.device_id.display_name, station=job.station_id.display_name)
+                )
 
     @api.depends("kind", "code_ids")
     def _compute_name(self):
@@ -49,16 +66,48 @@ class TraceHwPrintJob(models.Model):
 
     @api.model
     def _pending(self, station):
-        jobs = self.search([("station_id", "=", station.id), ("state", "in", ("queued", "sent"))])
-        jobs.filtered(lambda j: j.state == "queued").write({"state": "sent"})
-        return {"jobs": [{"id": job.id, "device": job.device_id.code, "kind": job.kind, "labels": job._labels()}
-                         for job in jobs]}
+        """The station's jobs not reported yet. Fetching changes nothing: a job the proxy fetched
+        but never reported (a crash, a lost answer) is fetched again, and the proxy's own state
+        keeps it from printing twice."""
+        jobs = self.search([("station_id", "=", station.id), ("state", "=", "queued")])
+        return 200, {"jobs": [{"id": job.id, "device": job.device_id.code, "kind": job.kind, "labels": job._labels()}
+                              for job in jobs]}
 
-    def _done(self, payload):
-        self.ensure_one()
-        if self.state not in ("queued", "sent"):
-            raise UserError(_("Print job %(job)s was reported already.", job=self.id))
+    @api.model
+    def _report(self, station, job_id, payload):
+        """The proxy reports job ``job_id`` printed (validated by tracekit.wire); ``(status, answer)``.
+
+        Only the station's own job; every code reported must be one of the job's. The same
+        report repeated (a retry) is accepted once and answered again; another report of a job
+        reported already is a conflict.
+        """
+        if refused := self.env["trace.hw.ingest"]._check_wire(wire.validate_print_report, payload):
+            return refused
+        job = self.search([("id", "=", job_id), ("station_id", "=", station.id)]) if 0 < job_id < 2**31 else self
+        if not job:
+            return 404, {"error": "not_found", "message": _("Print job %(job)s is not one of this station's.", job=job_id)}
         printed = payload.get("printed") or []
         rejected = payload.get("rejected") or []
-        self.write({"printed_count": len(printed), "rejected": rejected, "state": "failed" if rejected else "done"})
-        return {"ok": True}
+        digest = hashlib.sha256(json.dumps([printed, rejected], sort_keys=True).encode()).hexdigest()
+        self.env.cr.execute("SELECT state, report_hash FROM trace_hw_print_job WHERE id = %s FOR UPDATE", [job.id])
+        state, reported = self.env.cr.fetchone()
+        if state != "queued":
+            if reported == digest:
+                return 200, {"ok": True}
+            return 409, {"error": "conflict", "message": _("Print job %(job)s was reported already.", job=job.id)}
+        names = set(job.code_ids.mapped("name"))
+        foreign = [code for code in printed + [reject["code"] for reject in rejected] if code not in names]
+        if foreign:
+            return 422, {
+                "error": "refused",
+                "message": _("Codes %(codes)s are not labels of print job %(job)s.",
+                             codes=", ".join(foreign[:10]), job=job.id),
+            }
+        # the job's outcome is the line's to report: written as the superuser after these checks
+        job.sudo().write({
+            "printed_count": len(set(printed)),
+            "rejected": [{"code": reject["code"], "reason": reject.get("reason") or ""} for reject in rejected],
+            "state": "failed" if rejected else "done",
+            "report_hash": digest,
+        })
+        return 200, {"ok": True}

@@ -1,18 +1,24 @@
 import io
 import json
+import logging
 import re
 from datetime import timedelta
 from urllib.parse import unquote
 
+import psycopg2.errors
 from odoo import _, api, fields, models
+from odoo.addons.product_trace.const import LEVEL_RANK, LEVELS
 
 from tracekit import gs1
 from tracekit.errors import TraceKitError
 
-LEVEL_RANK = {"unit": 1, "case": 2, "pallet": 3}
+_logger = logging.getLogger(__name__)
+
 # a read for a code not known yet is retried this many times (about an hour) before it becomes an exception
 MAX_ATTEMPTS = 12
 RETRY_MINUTES = 5
+# reads and stored batch answers are kept this many days (system parameter trace_hardware.retention_days)
+RETENTION_DAYS = 180
 # A Digital Link whose last path segment is the serial: <head ending in /21/><serial>[?query]. No
 # whitespace, control characters or fragment (those go through the full parser).
 _LINK_SERIAL = re.compile(r"^(https?://[^?#\s]*/21/)([^/?#\s]+)(\?[^#\s]*)?$", re.I)
@@ -49,7 +55,7 @@ class TraceHwRead(models.Model):
         readonly=True,
     )
     code = fields.Char(readonly=True)
-    level = fields.Selection([("unit", "Unit"), ("case", "Case"), ("pallet", "Pallet")], readonly=True,
+    level = fields.Selection(LEVELS, readonly=True,
                              help="The level of the code read (for an aggregation read: of the container).")
     children = fields.Json(readonly=True)
     reason = fields.Char(readonly=True)
@@ -65,7 +71,8 @@ class TraceHwRead(models.Model):
     attempts = fields.Integer(readonly=True, default=1)
     next_retry = fields.Datetime(readonly=True)
 
-    _sql_constraints = [("event_id_uniq", "unique(event_id)", "This read was received already.")]
+    # event ids are a station's own: one station can neither read nor shadow another's results
+    _sql_constraints = [("event_id_uniq", "unique(station_id, event_id)", "This read was received already.")]
 
     # ------------------------------------------------------------------------------------------
 
@@ -133,7 +140,8 @@ class TraceHwRead(models.Model):
         ids = [event["id"] for event in events]
         if not retry:
             self.env.cr.execute(
-                "SELECT event_id, status, error, message FROM trace_hw_read WHERE event_id = ANY(%s)", [ids]
+                "SELECT event_id, status, error, message FROM trace_hw_read WHERE station_id = %s AND event_id = ANY(%s)",
+                [station.id, ids],
             )
             for event_id, status, error, _message in self.env.cr.fetchall():
                 results[event_id] = {"id": event_id, "status": "duplicate", "error": error,
@@ -293,7 +301,12 @@ class TraceHwRead(models.Model):
 
     @api.model
     def _cron_retry_parked(self):
-        """Retry reads that named codes not known yet; after MAX_ATTEMPTS they become exceptions."""
+        """Retry reads that named codes not known yet; after MAX_ATTEMPTS they become exceptions.
+
+        Each station's reads are retried as its line proxy works (its company's line user, so
+        record rules apply), in a savepoint of their own: a failure there marks those reads as
+        exceptions with the error, and the other stations' reads go on.
+        """
         parked = self.search(
             [("status", "=", "parked"), ("next_retry", "<=", fields.Datetime.now())], order="id", limit=5000
         )
@@ -304,4 +317,56 @@ class TraceHwRead(models.Model):
                  "device": r.device, "seq": r.seq}
                 for r in rows
             ]
-            self._process(station, events, retry={r.event_id: r for r in rows})
+            env = station._line_env()
+            try:
+                with self.env.cr.savepoint():
+                    self.with_env(env)._process(station.with_env(env), events,
+                                                retry={r.event_id: r.with_env(env) for r in rows})
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+                raise
+            except Exception as error:
+                _logger.warning("Retrying the parked reads of station %s failed: %s", station.code, error)
+                self.env.cr.execute(
+                    """UPDATE trace_hw_read SET status = 'exception', error = 'invalid', message = %s,
+                              next_retry = NULL, write_date = now() AT TIME ZONE 'UTC' WHERE id = ANY(%s)""",
+                    [str(error)[:500], rows.ids],
+                )
+                self.invalidate_model(["status", "error", "message", "next_retry", "write_date"])
+
+    @api.model
+    def _cron_clean_ledger(self, chunk=50_000):
+        """Remove reads and stored batch answers older than the retention age.
+
+        ``trace_hardware.retention_days`` (system parameter, default RETENTION_DAYS) is the age;
+        reads still waiting for their code and reads of a running batch are kept whatever their
+        age. One chunk per call, progress reported to the cron, which runs again until done.
+        The registry's own ledger (trace.event) is never cleaned: it is the codes' history.
+        """
+        days = self.env["ir.config_parameter"].sudo().get_param("trace_hardware.retention_days") or RETENTION_DAYS
+        try:
+            days = max(1, int(days))
+        except ValueError:
+            _logger.warning("trace_hardware.retention_days is not a number of days: %r", days)
+            return
+        cr = self.env.cr
+        cr.execute(
+            """DELETE FROM trace_hw_read WHERE id IN (
+                   SELECT r.id FROM trace_hw_read r LEFT JOIN trace_batch b ON b.id = r.batch_id
+                    WHERE r.create_date < (now() AT TIME ZONE 'UTC') - %(days)s * interval '1 day'
+                      AND r.status <> 'parked' AND b.state IS DISTINCT FROM 'confirmed'
+                    LIMIT %(chunk)s)""",
+            {"days": days, "chunk": chunk},
+        )
+        reads = cr.rowcount
+        cr.execute(
+            """DELETE FROM trace_hw_ingest WHERE id IN (
+                   SELECT id FROM trace_hw_ingest
+                    WHERE create_date < (now() AT TIME ZONE 'UTC') - %(days)s * interval '1 day' LIMIT %(chunk)s)""",
+            {"days": days, "chunk": chunk},
+        )
+        answers = cr.rowcount
+        self.invalidate_model()
+        self.env["trace.hw.ingest"].invalidate_model()
+        more = reads == chunk or answers == chunk
+        self.env["ir.cron"]._notify_progress(done=reads + answers, remaining=1 if more else 0)
+        return reads, answers

@@ -2,6 +2,10 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from tracekit import wire
+
+from ..tools import touch
+
 ROLES = [
     ("commissioning", "Commissioning (each read activates a unit)"),
     ("aggregation", "Aggregation (unit reads, then the case label, pack the case)"),
@@ -101,25 +105,43 @@ class TraceHwStation(models.Model):
         }
 
     def _heartbeat(self, payload):
+        """Record a heartbeat (validated by tracekit.wire.validate_heartbeat): the proxy's backlog
+        and rate, and each device's status. The station's own bookkeeping, written as the
+        superuser: no group writes these figures."""
         self.ensure_one()
-        self.write(
+        if refused := self.env["trace.hw.ingest"]._check_wire(wire.validate_heartbeat, payload):
+            return refused
+        self.sudo().write(
             {
                 "last_contact": fields.Datetime.now(),
-                "backlog": int(payload.get("backlog") or 0),
+                "backlog": payload.get("backlog") or 0,
                 "reads_per_minute": float((payload.get("rates") or {}).get("reads_per_min") or 0.0),
             }
         )
         by_code = {device.code: device for device in self.device_ids}
         for status in payload.get("devices") or []:
-            device = by_code.get(status.get("code"))
+            device = by_code.get(status["code"])
             if device:
                 device._set_status(status)
-        return {"ok": True}
+        return 200, {"ok": True}
 
     def _touch(self):
-        self.env.cr.execute(
-            "UPDATE trace_hw_station SET last_contact = now() AT TIME ZONE 'UTC' WHERE id = %s", [self.id]
-        )
+        touch(self, "last_contact")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        stations = super().create(vals_list)
+        for company in stations.company_id:
+            company._trace_line_user()
+        return stations
+
+    def _line_env(self):
+        """The environment the station's proxy works in: the line proxy user of the station's
+        company (a technical user of the Traceability User group), restricted to that company,
+        so record rules apply and the ledger names a real actor."""
+        self.ensure_one()
+        user = self.company_id.sudo()._trace_line_user()
+        return self.env(user=user.id, su=False, context=dict(self.env.context, allowed_company_ids=[self.company_id.id]))
 
     def action_new_key(self):
         self.ensure_one()

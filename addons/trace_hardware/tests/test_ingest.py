@@ -89,11 +89,14 @@ class TestIngest(HardwareCase):
         read.invalidate_recordset()
         self.env["trace.hw.read"]._cron_retry_parked()
         self.assertEqual((read.status, read.attempts), ("parked", 2))
-        # the code arrives (e.g. a late code file import): the next retry activates it
-        self.Code.with_context(trace_code_registry=True).create(
-            {"name": "ABCDEFGHJKMNPQRSTVWX", "product_id": self.product.id, "batch_id": self.batch.id,
-             "lot_id": self.lot.id, "company_id": self.company.id, "gtin": self.units[0].gtin}
+        # the code arrives (e.g. a late code file import, written by the registry in SQL): the
+        # next retry activates it
+        self.env.cr.execute(
+            """INSERT INTO trace_code (name, gtin, level, activation, product_id, lot_id, batch_id, company_id)
+               VALUES ('ABCDEFGHJKMNPQRSTVWX', %s, 'unit', 'issued', %s, %s, %s, %s)""",
+            [self.units[0].gtin, self.product.id, self.lot.id, self.batch.id, self.company.id],
         )
+        self.env["trace.code.count"]._add([(self.batch.id, self.lot.id, self.company.id, "unit", "issued", 1)])
         read.env.cr.execute("UPDATE trace_hw_read SET next_retry = now() - interval '1 minute' WHERE id = %s", [read.id])
         read.invalidate_recordset()
         self.env["trace.hw.read"]._cron_retry_parked()
@@ -173,11 +176,12 @@ class TestIngest(HardwareCase):
             (self.station, self.batch, self.batch.product_id, 16, 10, 2, 48, 1, 2, 1, 0, 48),
         )
         self.assertEqual(row.rate_per_minute, 16 / 5.0)
-        self.assertTrue(row.last_contact)
-        # the proxy's heartbeat: its backlog shows on the line
+        # the proxy's heartbeat: its backlog and last contact show on the line (a batch records the
+        # contact too, in a transaction of its own: see test_controller)
         self.station._heartbeat({"backlog": 1234, "rates": {"reads_per_min": 600.0}, "devices": []})
         self.env.invalidate_all()
         self.assertEqual((row.backlog, row.proxy_rate), (1234, 600.0))
+        self.assertTrue(row.last_contact)
         # per line: a second station of the line adds its own row, summed when grouped by line
         other = self.station.copy({"code": "L1-AGG", "role": "aggregation"})
         self.env["trace.hw.ingest"]._ingest(other, {"key": "k-other-1", "events": [
