@@ -1,6 +1,6 @@
 #!/bin/bash
 # Entry point of the trace image: wait for PostgreSQL, create the demo database on first start
-# (product_trace with demo data), then run Odoo on it. Extra arguments go to Odoo.
+# (every addon mounted at /mnt/extra-addons, with demo data), then run Odoo on it. Extra arguments go to Odoo.
 set -euo pipefail
 DB=${TRACE_DB:-trace_demo}
 DB_ARGS=(--db_host="${HOST:-db}" --db_port="${PORT:-5432}" --db_user="${USER:-odoo}" --db_password="${PASSWORD:-odoo}")
@@ -21,7 +21,8 @@ for attempt in $(seq 1 60); do
     sleep 2
 done
 if [ "$EXISTS" = 0 ]; then
-    echo "creating database $DB with product_trace and demo data (first start: a few minutes)"
-    odoo "${DB_ARGS[@]}" --addons-path=/mnt/extra-addons -d "$DB" -i product_trace --stop-after-init
+    MODULES=$(for m in /mnt/extra-addons/*/__manifest__.py; do basename "$(dirname "$m")"; done | paste -sd, -)
+    echo "creating database $DB with $MODULES and demo data (first start: a few minutes)"
+    odoo "${DB_ARGS[@]}" --addons-path=/mnt/extra-addons -d "$DB" -i "$MODULES" --stop-after-init
 fi
 exec odoo "${DB_ARGS[@]}" --addons-path=/mnt/extra-addons -d "$DB" --db-filter="^$DB\$" --workers=0 "$@"

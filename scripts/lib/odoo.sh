@@ -134,3 +134,30 @@ if sys.argv[1] in odoo.service.db.list_dbs(True):
     odoo.service.db.exp_drop(sys.argv[1])
 PY
 }
+
+# find_odoo, and when none is found (and ODOO_BIN is not set), this repository's own Odoo in
+# var/odoo18, installed by scripts/setup-odoo from ODOO_SOURCE on first use. Returns 1 with
+# ODOO_MISSING saying what failed when neither works.
+find_or_setup_odoo() {
+    local repo=$1 exe log
+    find_odoo && return 0
+    [ -n "${ODOO_BIN:-}" ] && return 1  # an explicit choice that does not work is not replaced
+    log=$(mktemp)
+    echo "no Odoo 18 found: installing one with scripts/setup-odoo (ODOO_SOURCE=${ODOO_SOURCE:-Odoo's official 18.0 source})" >&2
+    if exe=$(timeout 3000 "$repo/scripts/setup-odoo" 2>"$log" | tail -n 1) && [ -x "$exe" ]; then
+        cat "$log" >&2
+        rm -f "$log"
+        ODOO_BIN=$exe find_odoo && { ODOO_EXE=$exe; return 0; }
+        return 1
+    fi
+    cat "$log" >&2
+    ODOO_MISSING="no Odoo 18 found and scripts/setup-odoo could not install one: $(grep 'setup-odoo:' "$log" | grep -v 'full log' | tail -n 1 | sed 's/^setup-odoo: //')"
+    rm -f "$log"
+    return 1
+}
+
+# The addons of this repository, comma-separated (every folder of addons/ with a manifest).
+all_addons() {
+    local m
+    for m in "$1"/*/__manifest__.py; do [ -f "$m" ] && basename "$(dirname "$m")"; done | paste -sd, -
+}

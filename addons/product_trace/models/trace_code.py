@@ -176,11 +176,13 @@ class TraceCode(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse().check_access("create")  # a user's attempt is an access error, as for any table
         if vals_list:
             raise UserError(_("Codes are issued from a batch (Issue Codes), never created by hand."))
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         if vals:
             raise UserError(_("Codes change only through issuance, activation and packing."))
         return super().write(vals)

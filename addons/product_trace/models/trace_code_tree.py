@@ -49,11 +49,13 @@ class TraceCodeTree(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse().check_access("create")  # a user's attempt is an access error, as for any table
         if vals_list:
             raise UserError(_("The packing hierarchy changes only through packing and unpacking."))
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         if vals:
             raise UserError(_("The packing hierarchy changes only through packing and unpacking."))
         return super().write(vals)

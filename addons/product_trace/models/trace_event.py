@@ -118,6 +118,7 @@ class TraceEvent(models.Model):
     # append-only ------------------------------------------------------------------------------
 
     def write(self, vals):
+        self.check_access("write")
         if vals:
             raise UserError(_("Trace events are append-only: record a new event instead."))
         return super().write(vals)

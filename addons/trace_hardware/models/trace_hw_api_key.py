@@ -83,6 +83,7 @@ class TraceHwApiKey(models.Model):
     def write(self, vals):
         # even the registry's own writes may only revoke: a revoked key stays revoked, and a key
         # stays with the station it was made for
+        self.check_access("write")
         if vals.get("active") or {"station_id", "key_hash", "prefix"} & vals.keys():
             raise UserError(_("A station key cannot be re-activated or changed: create a new key instead."))
         return super().write(vals)

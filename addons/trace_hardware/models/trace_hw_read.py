@@ -348,6 +348,8 @@ class TraceHwRead(models.Model):
         except ValueError:
             _logger.warning("trace_hardware.retention_days is not a number of days: %r", days)
             return
+        self.env["trace.batch"].flush_model(["state"])
+        self.flush_model()
         cr = self.env.cr
         cr.execute(
             """DELETE FROM trace_hw_read WHERE id IN (
