@@ -19,7 +19,7 @@ class TraceCodeTree(models.Model):
     _log_access = False
     _order = "id"
 
-    code_id = fields.Many2one("trace.code", string="Code", required=True, readonly=True)
+    code_id = fields.Many2one("trace.code", required=True, readonly=True)
     parent_id = fields.Many2one("trace.code", string="Packed In", required=True, readonly=True, index=True)
     pack_date = fields.Datetime(string="Packed On", required=True, readonly=True)
 

@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 # the monitor shows running batches whole, and other reads of this many days (not the whole ledger)
 MONITOR_WINDOW_DAYS = 7
@@ -53,9 +54,9 @@ class TraceHwLineStats(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS
+        self.env.cr.execute(SQL(
+            """
+            CREATE VIEW %s AS
             WITH reads AS (
                 SELECT r.station_id, r.batch_id,
                        count(*) AS reads,
@@ -77,7 +78,7 @@ class TraceHwLineStats(models.Model):
                   FROM trace_hw_read r
                   LEFT JOIN trace_batch rb ON rb.id = r.batch_id
                  WHERE rb.state = 'confirmed'
-                    OR r.create_date >= (now() AT TIME ZONE 'UTC') - interval '{MONITOR_WINDOW_DAYS} days'
+                    OR r.create_date >= (now() AT TIME ZONE 'UTC') - %s * interval '1 day'
                  GROUP BY r.station_id, r.batch_id
             ), units AS (
                 SELECT batch_id, sum(delta) AS active
@@ -96,8 +97,10 @@ class TraceHwLineStats(models.Model):
               JOIN trace_hw_station s ON s.id = reads.station_id
               LEFT JOIN trace_batch b ON b.id = reads.batch_id
               LEFT JOIN units ON units.batch_id = reads.batch_id
-            """
-        )
+            """,
+            SQL.identifier(self._table),
+            MONITOR_WINDOW_DAYS,
+        ))
 
     def action_view_reads(self):
         self.ensure_one()

@@ -138,7 +138,7 @@ class TestLineApiRefusals(HardwareCase, HttpCase):
 
         def refuse(read, station, events, retry=None):
             original(read, station, events, retry=retry)  # writes its reads, then a rule refuses
-            raise UserError("refused by a rule")
+            raise UserError(read.env._("refused by a rule"))
 
         with patch.object(Read, "_process", refuse):
             response = self.call("/trace/hw/v1/events", self.body_of([self.event(self.units[0].name)]))
