@@ -143,7 +143,7 @@ find_or_setup_odoo() {
     find_odoo && return 0
     [ -n "${ODOO_BIN:-}" ] && return 1  # an explicit choice that does not work is not replaced
     log=$(mktemp)
-    echo "no Odoo 18 found: installing one with scripts/setup-odoo (ODOO_SOURCE=${ODOO_SOURCE:-Odoo's official 18.0 source})" >&2
+    echo "no Odoo 18 found: installing one with scripts/setup-odoo (ODOO_SOURCE=${ODOO_SOURCE:-the official Odoo 18.0 source})" >&2
     if exe=$(timeout 3000 "$repo/scripts/setup-odoo" 2>"$log" | tail -n 1) && [ -x "$exe" ]; then
         cat "$log" >&2
         rm -f "$log"
