@@ -73,11 +73,18 @@ def _object(value: Any, path: str) -> dict:
     return value
 
 
+def _given(obj: dict, where: str, key: str, expected: str, required: bool) -> bool:
+    """Whether ``obj`` has ``key`` (not null); a missing required field is a fault."""
+    if obj.get(key) is not None:
+        return True
+    if required:
+        _fail(where, "required", expected, None)
+    return False
+
+
 def _text(obj: dict, key: str, path: str, *, max_length: int, min_length: int = 1, required: bool = True) -> None:
     where = f"{path}{key}"
-    if key not in obj or obj[key] is None:
-        if required:
-            _fail(where, "required", "a text", obj.get(key))
+    if not _given(obj, where, key, "a text", required):
         return
     value = obj[key]
     if not isinstance(value, str):
@@ -90,9 +97,7 @@ def _text(obj: dict, key: str, path: str, *, max_length: int, min_length: int = 
 
 def _integer(obj: dict, key: str, path: str, *, minimum: int = 0, maximum: int = MAX_INT, required: bool = True) -> None:
     where = f"{path}{key}"
-    if key not in obj or obj[key] is None:
-        if required:
-            _fail(where, "required", "an integer", obj.get(key))
+    if not _given(obj, where, key, "an integer", required):
         return
     value = obj[key]
     if isinstance(value, bool) or not isinstance(value, int):
@@ -103,9 +108,7 @@ def _integer(obj: dict, key: str, path: str, *, minimum: int = 0, maximum: int =
 
 def _number(obj: dict, key: str, path: str, *, maximum: float, required: bool = False) -> None:
     where = f"{path}{key}"
-    if key not in obj or obj[key] is None:
-        if required:
-            _fail(where, "required", "a number", obj.get(key))
+    if not _given(obj, where, key, "a number", required):
         return
     value = obj[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -125,9 +128,7 @@ def _choice(obj: dict, key: str, path: str, choices: tuple[str, ...], *, require
 
 def _list(obj: dict, key: str, path: str, *, maximum: int, minimum: int = 0, required: bool = True) -> list:
     where = f"{path}{key}"
-    if key not in obj or obj[key] is None:
-        if required:
-            _fail(where, "required", "a list", obj.get(key))
+    if not _given(obj, where, key, "a list", required):
         return []
     value = obj[key]
     if not isinstance(value, list):
@@ -135,6 +136,15 @@ def _list(obj: dict, key: str, path: str, *, maximum: int, minimum: int = 0, req
     if not minimum <= len(value) <= maximum:
         _fail(where, "count", f"{minimum} to {maximum} items", f"{len(value)} items")
     return value
+
+
+def _codes(items: list, path: str) -> None:
+    """Each item a code as read: a text of 1 to MAX_CODE_LENGTH characters."""
+    for position, item in enumerate(items):
+        if not isinstance(item, str):
+            _fail(f"{path}[{position}]", "type", "a text", item)
+        if not 1 <= len(item) <= MAX_CODE_LENGTH:
+            _fail(f"{path}[{position}]", "length", f"1 to {MAX_CODE_LENGTH} characters", f"{len(item)} characters")
 
 
 def _time(obj: dict, key: str, path: str) -> None:
@@ -164,13 +174,7 @@ def validate_events(body: Any) -> None:
         _choice(event, "type", path, EVENT_TYPES)
         _text(event, "code", path, max_length=MAX_CODE_LENGTH)
         if event["type"] == "aggregate":
-            children = _list(event, "children", path, minimum=1, maximum=MAX_CHILDREN)
-            for position, child in enumerate(children):
-                if not isinstance(child, str):
-                    _fail(f"{path}children[{position}]", "type", "a text", child)
-                if not 1 <= len(child) <= MAX_CODE_LENGTH:
-                    _fail(f"{path}children[{position}]", "length", f"1 to {MAX_CODE_LENGTH} characters",
-                          f"{len(child)} characters")
+            _codes(_list(event, "children", path, minimum=1, maximum=MAX_CHILDREN), f"{path}children")
         elif event.get("children") is not None:
             _fail(f"{path}children", "format", "no children except in an aggregate event", event["children"])
         _text(event, "reason", path, max_length=MAX_TEXT_LENGTH, required=False)
@@ -198,9 +202,7 @@ def validate_print_report(body: Any) -> None:
     """``POST /print_jobs/<id>/done``: ``{"printed": [codes], "rejected": [{"code", "reason"}]}``."""
     body = _object(body, "")
     printed = _list(body, "printed", "", maximum=MAX_LABELS, required=False)
-    for index, code in enumerate(printed):
-        if not isinstance(code, str) or not 1 <= len(code) <= MAX_CODE_LENGTH:
-            _fail(f"printed[{index}]", "type", f"a text of 1 to {MAX_CODE_LENGTH} characters", code)
+    _codes(printed, "printed")
     rejected = _list(body, "rejected", "", maximum=MAX_LABELS, required=False)
     for index, reject in enumerate(rejected):
         path = f"rejected[{index}]."
