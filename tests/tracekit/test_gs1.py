@@ -120,7 +120,7 @@ def test_digital_links_round_trip(body, serial, lot, expiry):
 
 def test_digital_link_forms():
     assert gs1.build_digital_link("https://d.example", "9506000134352", serial="A/1 %"[:3] + "%", lot="L1") == (
-        "https://d.example/01/09506000134352/21/A%2F1%25?10=L1")
+        "https://d.example/01/09506000134352/10/L1/21/A%2F1%25")
     canonical = gs1.parse_digital_link("https://D.example/01/9506000134352/10/L%2F2/21/S1")
     assert (canonical.gtin, canonical.lot, canonical.serial, canonical.host) == (
         "09506000134352", "L/2", "S1", "d.example")
@@ -244,7 +244,7 @@ def test_digital_link_exact_form():
         "https://trace.example.com/dl", "96385074", "S1", "L1",
         expiry_date=datetime.date(2026, 6, 30), production_date=datetime.date(2025, 6, 1),
     )
-    assert url == "https://trace.example.com/dl/01/00000096385074/21/S1?10=L1&17=260630&11=250601"
+    assert url == "https://trace.example.com/dl/01/00000096385074/10/L1/21/S1?17=260630&11=250601"
     assert gs1.build_digital_link("https://d.example/", "09506000134352") == "https://d.example/01/09506000134352"
     assert gs1.build_sscc_link("https://d.example/", "106141411234567897") == (
         "https://d.example/00/106141411234567897")
@@ -256,8 +256,10 @@ def test_digital_link_variants_are_read():
     data = gs1.parse_digital_link("HTTP://ID.Example.COM/a/b/01/4006381333931/10/L1/21/S1/?17=251200&linkType=all")
     assert (data.gtin, data.lot, data.serial, data.expiry_date, data.host) == (
         "04006381333931", "L1", "S1", datetime.date(2025, 12, 31), "id.example.com")
-    same = gs1.parse_digital_link("https://d.example/01/09506000134352/21/S1?21=S1&11=250101")
+    same = gs1.parse_digital_link("https://d.example/01/09506000134352/21/S1?11=250101")
     assert (same.serial, same.production_date) == ("S1", datetime.date(2025, 1, 1))
+    with pytest.raises(InvalidComponent):  # the same AI twice, even with the same value
+        gs1.parse_digital_link("https://d.example/01/09506000134352/21/S1?21=S1")
     with pytest.raises(InvalidComponent):
         gs1.parse_digital_link("https://d.example/01/09506000134352/10/L1?10=L2")
     with pytest.raises(InvalidComponent):

@@ -87,8 +87,16 @@ def test_pallet_label_with_content_lines():
                              expiry_date=datetime.date(2027, 1, 31), product_name="茉莉花茶", dpi=300)
     texts = [f.data for f in zpl.parse_zpl_fields(label) if f.command == "A"]
     assert texts == ["茉莉花茶", "SSCC 106141411234567897", "CONTENT (02) 06901234567892", "COUNT (37) 40",
-                     "BATCH (10) L1", "BEST BEFORE (15) 2027-01-31"]
+                     "BATCH (10) L1", "USE BY (17) 2027-01-31"]
     assert "^PW1200^LL1800" in label
+    assert "(15)" not in label  # an expiry date is no best-before date
+
+
+def test_pallet_label_prints_best_before_only_when_the_batch_holds_one():
+    label = zpl.pallet_label(sscc="106141411234567897", best_before_date=datetime.date(2027, 3, 1))
+    texts = [f.data for f in zpl.parse_zpl_fields(label) if f.command == "A"]
+    assert "BEST BEFORE (15) 2027-03-01" in texts
+    assert not any("(17)" in text for text in texts)
 
 
 @settings(max_examples=10, deadline=None)

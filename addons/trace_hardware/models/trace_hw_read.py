@@ -105,7 +105,7 @@ class TraceHwRead(models.Model):
                     templates[(head, tail)] = usable
                 if usable:
                     try:
-                        keys.append(gs1.validate_serial(unquote(match.group(2))))
+                        keys.append(gs1.validate_serial(gs1.decode_component(match.group(2))))
                     except TraceKitError:
                         keys.append(None)
                     continue

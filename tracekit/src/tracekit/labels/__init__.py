@@ -8,9 +8,10 @@ QR codes are encoded by ``segno``; GS1 DataMatrix and GS1-128 by ``zxing-cpp``, 
 from __future__ import annotations
 
 from .decode import Decoded, decode_image
-from .symbols import datamatrix_png, datamatrix_svg, gs1_128_png, gs1_128_svg, qr_png, qr_svg
+from .symbols import DATAMATRIX_SHAPES, datamatrix_png, datamatrix_svg, gs1_128_png, gs1_128_svg, qr_png, qr_svg
 
 __all__ = [
+    "DATAMATRIX_SHAPES",
     "Decoded",
     "datamatrix_png",
     "datamatrix_svg",

@@ -5,6 +5,11 @@
   mode: FNC1 in first position, FNC1 after every variable-length field that is not last). The
   module matrix zxing-cpp draws at one pixel per module is then written here, so that PNG and SVG
   come from the same matrix and SVG has the same shape (no XML declaration) as segno's.
+- DataMatrix symbols are square ISO/IEC 16022 ECC 200 by default, which every installed line
+  scanner and phone reads. ``shape="rectangle"`` asks for the smallest of ISO/IEC 16022's six
+  rectangles that holds the data (8x18 to 16x48), ``shape="dmre"`` lets the encoder use the
+  rectangular extension of ISO/IEC 21471 (DMRE), which older readers cannot read: only on request.
+- Every SVG draws its light background, quiet zone included, so it scans on any page.
 
 Element strings are validated by :mod:`tracekit.gs1` first, so a wrong check digit or a character
 outside GS1 set 82 is a :class:`~tracekit.errors.TraceKitError`, never a silently drawn symbol.
@@ -18,7 +23,7 @@ import segno
 import zxingcpp
 from PIL import Image
 
-from ..errors import InvalidComponent, InvalidFormat
+from ..errors import InvalidComponent, InvalidFormat, InvalidLength
 from ..gs1 import build_element_string, parse_element_string
 
 __all__ = [
@@ -31,6 +36,10 @@ __all__ = [
 ]
 
 _QR_ERRORS = ("l", "m", "q", "h")
+DATAMATRIX_SHAPES = ("square", "rectangle", "dmre")
+# Zint's numbers of the six ISO/IEC 16022 rectangles, smallest first (8x18, 8x32, 12x26, 12x36,
+# 16x36, 16x48); 31 and above are DMRE sizes, 1 to 24 the squares.
+_DM_RECTANGLES = (25, 26, 27, 28, 29, 30)
 Matrix = list[list[bool]]
 
 
@@ -56,8 +65,9 @@ def qr_svg(data: str, *, scale: int = 4, border: int = 4, error: str = "m") -> s
     True
     """
     buffer = io.BytesIO()
+    # light="#fff": the light modules and the quiet zone are drawn, not left transparent
     _qr(data, error).save(buffer, kind="svg", scale=_positive(scale, "scale"), border=border,
-                          xmldecl=False, svgns=True)
+                          dark="#000", light="#fff", xmldecl=False, svgns=True)
     return buffer.getvalue().decode()
 
 
@@ -73,9 +83,27 @@ def _hri(element_string: str) -> str:
     return build_element_string(parse_element_string(element_string), style="hri")
 
 
-def _gs1_matrix(element_string: str, symbology: zxingcpp.BarcodeFormat) -> Matrix:
+def _create(hri: str, symbology: zxingcpp.BarcodeFormat, shape: str) -> zxingcpp.Barcode:
+    if symbology != zxingcpp.BarcodeFormat.DataMatrix:
+        return zxingcpp.create_barcode(hri, symbology, gs1=True)
+    if shape not in DATAMATRIX_SHAPES:
+        raise InvalidComponent(shape, f"a DataMatrix shape among {', '.join(DATAMATRIX_SHAPES)}", repr(shape))
+    if shape == "square":
+        return zxingcpp.create_barcode(hri, symbology, gs1=True, forceSquare=True)
+    if shape == "dmre":
+        return zxingcpp.create_barcode(hri, symbology, gs1=True)
+    for version in _DM_RECTANGLES:
+        try:
+            return zxingcpp.create_barcode(hri, symbology, gs1=True, version=version)
+        except ValueError:  # "Input too long for Version ...": try the next size
+            continue
+    raise InvalidLength(hri, "data that fits a 16x48 DataMatrix rectangle (at most 49 codewords)",
+                        "more: use shape='square'")
+
+
+def _gs1_matrix(element_string: str, symbology: zxingcpp.BarcodeFormat, shape: str = "square") -> Matrix:
     """The modules (True = dark) of the GS1 symbol, quiet zones included, one row per module row."""
-    barcode = zxingcpp.create_barcode(_hri(element_string), symbology, gs1=True)
+    barcode = _create(_hri(element_string), symbology, shape)
     image = memoryview(zxingcpp.write_barcode_to_image(barcode, scale=1))
     height, width = image.shape[0], image.shape[1]
     pixels = image.tobytes()
@@ -126,14 +154,17 @@ def _linear(element_string: str, height: int) -> Matrix:
     return [row] * _positive(height, "height")
 
 
-def datamatrix_png(element_string: str, *, scale: int = 4) -> bytes:
-    """GS1 DataMatrix (FNC1 first, read back as ``]d2``) of an element string, HRI or raw form."""
-    return _png(_gs1_matrix(element_string, zxingcpp.BarcodeFormat.DataMatrix), _positive(scale, "scale"))
+def datamatrix_png(element_string: str, *, scale: int = 4, shape: str = "square") -> bytes:
+    """GS1 DataMatrix (ECC 200, FNC1 first, read back as ``]d2``) of an element string, HRI or
+    raw form; ``shape`` is ``"square"`` (the default), ``"rectangle"`` or ``"dmre"`` (see above)."""
+    matrix = _gs1_matrix(element_string, zxingcpp.BarcodeFormat.DataMatrix, shape)
+    return _png(matrix, _positive(scale, "scale"))
 
 
-def datamatrix_svg(element_string: str, *, scale: int = 4) -> str:
-    """GS1 DataMatrix as an ``<svg>`` document (``scale`` pixels per module)."""
-    return _svg(_gs1_matrix(element_string, zxingcpp.BarcodeFormat.DataMatrix), _positive(scale, "scale"))
+def datamatrix_svg(element_string: str, *, scale: int = 4, shape: str = "square") -> str:
+    """GS1 DataMatrix as an ``<svg>`` document (``scale`` pixels per module; ``shape`` as for PNG)."""
+    matrix = _gs1_matrix(element_string, zxingcpp.BarcodeFormat.DataMatrix, shape)
+    return _svg(matrix, _positive(scale, "scale"))
 
 
 def gs1_128_png(element_string: str, *, scale: int = 2, height: int = 50) -> bytes:

@@ -9,7 +9,8 @@ default Zebra's downloadable Simplified Chinese font, which must be on the print
 Barcodes:
 
 - unit: QR (``^BQN``, model 2, error level M) of the GS1 Digital Link;
-- case: GS1 DataMatrix (``^BXN`` quality 200 with ``@`` as its escape character, so ``@1`` is FNC1:
+- case: GS1 DataMatrix (``^BXN`` quality 200, aspect ratio 1 = square ECC 200, with ``@`` as its
+  escape character, so ``@1`` is FNC1:
   first, and after every variable-length field that is not last; ``@`` is outside GS1 set 82, so
   never in the data) and GS1-128 (``^BC`` mode D: the printer adds FNC1 from the bracketed AIs and
   prints the bracketed human-readable line);
@@ -148,7 +149,7 @@ def case_label(
     lines = [
         *_start(mm, 100, 70),
         _text(4 * mm, 3 * mm, 4 * mm, product_name[:30], cjk_font),
-        _field(4 * mm, 10 * mm, f"^BXN,{max(4, mm // 2)},200,,,,{_BX_ESCAPE}", _datamatrix_data(hri)),
+        _field(4 * mm, 10 * mm, f"^BXN,{max(4, mm // 2)},200,,,,{_BX_ESCAPE},1", _datamatrix_data(hri)),
         _text(34 * mm, 12 * mm, 2 * mm, hri, cjk_font),
     ]
     if quantity:
@@ -169,14 +170,20 @@ def pallet_label(
     lot: str | None = None,
     quantity_cases: int | None = None,
     expiry_date: datetime.date | str | None = None,
+    best_before_date: datetime.date | str | None = None,
     product_name: str = "",
     dpi: int = 203,
     cjk_font: str = CJK_FONT,
 ) -> str:
-    """A 100 x 150 mm GS1 logistic label: content lines in text, GS1-128 of the SSCC ``(00)`` below."""
+    """A 100 x 150 mm GS1 logistic label: content lines in text, GS1-128 of the SSCC ``(00)`` below.
+
+    The dates say what the batch holds: an expiry date as ``USE BY (17)``, a best-before date as
+    ``BEST BEFORE (15)``; (15) is never printed for an expiry date.
+    """
     mm = _dots(dpi)
     sscc = validate_sscc(sscc)
     expiry = _date(expiry_date)
+    best_before = _date(best_before_date)
     hri = build_element_string(sscc=sscc)
     lines = [
         *_start(mm, 100, 150),
@@ -190,8 +197,10 @@ def pallet_label(
         content.append(f"COUNT (37) {quantity_cases}")
     if lot:
         content.append(f"BATCH (10) {lot}")
+    if best_before:
+        content.append(f"BEST BEFORE (15) {best_before:%Y-%m-%d}")
     if expiry:
-        content.append(f"BEST BEFORE (15) {expiry:%Y-%m-%d}")
+        content.append(f"USE BY (17) {expiry:%Y-%m-%d}")
     for row, line in enumerate(content):
         lines.append(_text(4 * mm, (24 + 7 * row) * mm, 3 * mm, line, cjk_font))
     lines.append(_field(6 * mm, 100 * mm, f"^BY3^BCN,{30 * mm},Y,N,N,D", hri))
