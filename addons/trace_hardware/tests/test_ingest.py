@@ -141,8 +141,8 @@ class TestIngest(HardwareCase):
         head, serial = link.split("/21/", 1)[0] + "/21/", self.units[0].name
         tail = link.split(serial, 1)[1]
         texts = [link, " " + link + "\r\n", link.replace(serial, serial + "%2F"), link.replace(serial, ""),
-                 link.replace(serial, "A" * 21), link.replace(serial, "AB%43"), link.replace(serial, "AB%4"), link.replace(serial, "AB%FF"),
-                 head + serial + "#x",
+                 link.replace(serial, "A" * 21), link.replace(serial, "AB%43"),
+                 link.replace(serial, "AB%4"), link.replace(serial, "AB%FF"), head + serial + "#x",
                  head + serial + tail + "&21=OTHER", head + serial + tail + "&17=991399",
                  head.replace("/01/", "/01/1") + serial + tail, head + "0" + tail + "&21=0",
                  head + "x\ty" + tail, head.replace("https", "HTTPS") + serial, "ftp://x/01/1/21/A",
