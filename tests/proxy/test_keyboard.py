@@ -130,7 +130,8 @@ def test_a_gun_the_proxy_cannot_grab_or_that_is_unplugged_is_a_device_error():
 def test_scans_of_a_gun_at_a_manual_station_reach_the_outbox_as_activations(tmp_path):
     gun = PipeInput()
     registry = DriverRegistry()
-    registry.register("keyboard", lambda device: KeyboardWedgeDriver(device, input_device=gun))
+    registry.register("keyboard", lambda device, allowlist: KeyboardWedgeDriver(device, input_device=gun,
+                                                                                 allowlist=allowlist))
     config = ProxyConfig.from_json(config_json("manual", [
         {"code": "gun1", "driver": "keyboard", "role": "reader", "settings": {"device_name": "Honeywell"}}], dedup=0.0))
     proxy = Proxy(config, ProxySettings(outbox=str(tmp_path / "o.db")), registry=registry)

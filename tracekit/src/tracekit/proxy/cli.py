@@ -3,10 +3,14 @@
 ``trace-proxy run --config <file or url> --outbox <path> [--status-port N]``
     ``--config`` is a JSON file ``{"url": "https://odoo...", "api_key": "..." | "api_key_file": "...",
     "ca_bundle": "/path/ca.pem" (optional; else the system CAs), "status_port": 8079, "settings":
-    {ProxySettings fields}}``, or directly the Odoo base URL (then the key comes from
-    ``$TRACE_PROXY_API_KEY`` and the CA bundle from ``--ca-bundle``). The station's configuration
-    is pulled from Odoo; when Odoo cannot be reached the last configuration kept in the outbox is
-    used, so the line starts offline.
+    {ProxySettings fields}, "allow": {"devices": [globs], "hosts": [hosts, networks]}}``, or directly
+    the Odoo base URL (then the key comes from ``$TRACE_PROXY_API_KEY`` and the CA bundle from
+    ``--ca-bundle``). The station's configuration is pulled from Odoo; when Odoo cannot be reached the
+    last configuration kept in the outbox is used, so the line starts offline.
+
+    ``allow`` is what Odoo's device settings may make this PC open (:mod:`.allowlist`; left out: the
+    local serial ports and pseudo-terminals and the loopback host only). The ``api_key_file`` must
+    be readable by its owner only (``chmod 600``): the proxy refuses to start otherwise.
 ``trace-proxy status --outbox <path> [--json]``
     Devices, rates, noise, rejects, held batches and the backlog, read from the outbox file.
 ``trace-proxy release --outbox <path>``
@@ -23,10 +27,12 @@ import dataclasses
 import json
 import logging
 import os
+import shlex
 import signal
 import sys
 import time
 
+from .allowlist import Allowlist
 from .drivers import default_registry
 from .forwarder import OdooClient, ServerError
 from .outbox import Outbox
@@ -37,15 +43,43 @@ from .status import outbox_status, render_text
 _logger = logging.getLogger("trace-proxy")
 
 
+class StartError(Exception):
+    """The proxy cannot start as configured; the message says what to do."""
+
+
+def read_key_file(path: str) -> str:
+    """The API key in ``path``, which only its owner may read: a key file readable by group or
+    others is a :class:`StartError` that says the ``chmod`` to run. The mode is taken from the
+    file opened (``fstat``), so it is the one read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise StartError(f"cannot read the API key file {path}: {error.strerror}") from error
+    with os.fdopen(fd, encoding="utf-8") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if os.name == "posix" and mode & 0o077:
+            raise StartError(f"the API key file {path} can be read or changed by group or others (mode {mode & 0o777:04o}); "
+                             f"only its owner may read it. Run: chmod 600 {shlex.quote(path)}")
+        return handle.read().strip()
+
+
 def _load_local(source: str, args) -> dict:
     if source.lower().startswith("https://") or source.lower().startswith("http://"):
         return {"url": source, "api_key": os.environ.get("TRACE_PROXY_API_KEY", ""),
                 "ca_bundle": args.ca_bundle, "status_port": args.status_port}
-    with open(source, encoding="utf-8") as handle:
-        local = json.load(handle)
+    try:
+        with open(source, encoding="utf-8") as handle:
+            local = json.load(handle)
+            inline_key_readable = bool(local.get("api_key")) and os.fstat(handle.fileno()).st_mode & 0o077
+    except (OSError, ValueError) as error:
+        raise StartError(f"cannot read {source}: {error}") from error
+    if not isinstance(local, dict):
+        raise StartError(f"{source}: expected a JSON object, found {type(local).__name__}")
     if "api_key_file" in local and not local.get("api_key"):
-        with open(local["api_key_file"], encoding="utf-8") as handle:
-            local["api_key"] = handle.read().strip()
+        local["api_key"] = read_key_file(local["api_key_file"])
+    elif inline_key_readable and os.name == "posix":
+        _logger.warning("%s holds the API key and can be read by group or others: move the key to an "
+                        "api_key_file (chmod 600), or run: chmod 600 %s", source, shlex.quote(source))
     if args.status_port is not None:
         local["status_port"] = args.status_port
     return local
@@ -70,7 +104,12 @@ def _pull_config(client: OdooClient, outbox_path: str, retry_s: float = 5.0) -> 
 
 
 def cmd_run(args) -> int:
-    local = _load_local(args.config, args)
+    try:
+        local = _load_local(args.config, args)
+        allowlist = Allowlist.from_json(local.get("allow"))
+    except (StartError, ValueError) as error:
+        print(f"trace-proxy: not started: {error}", file=sys.stderr)
+        return 2
     if not local.get("api_key"):
         print("trace-proxy: no API key (config api_key / api_key_file, or $TRACE_PROXY_API_KEY)", file=sys.stderr)
         return 2
@@ -80,7 +119,7 @@ def cmd_run(args) -> int:
     settings = ProxySettings(outbox=args.outbox,
                              **{k: v for k, v in (local.get("settings") or {}).items() if k in fields and k != "outbox"})
     config = _pull_config(client, args.outbox)
-    proxy = Proxy(config, settings, client=client)
+    proxy = Proxy(config, settings, client=client, allowlist=allowlist)
 
     def stop(signum, frame):
         proxy.stop_event.set()
@@ -89,6 +128,8 @@ def cmd_run(args) -> int:
     signal.signal(signal.SIGINT, stop)
     _logger.info("station %s (%s), %d devices, outbox %s", config.station.code, config.station.role,
                  len(config.devices), args.outbox)
+    _logger.info("allowed %s: %s", "by proxy.json" if "allow" in local else "by default (no allow in the config)",
+                 allowlist.describe())
     proxy.run(status_port=local.get("status_port"))
     return 0
 

@@ -10,6 +10,13 @@ Every driver has the same small interface, after the IoT box's Interface / Drive
   restart) comes back as :class:`Frame` with ``partial=True``;
 - ``write(data)``: bytes to the device (printers).
 
+Every driver is built with the line PC's :class:`~.allowlist.Allowlist` (``proxy.json``'s ``allow``;
+the defaults when none is given) and checks its settings against it in :meth:`open` (and a TCP
+printer before each job), right where it would open them: a device path is opened by the real path
+the allowlist approved, a host only when it is listed, a printer font only when it is a safe name.
+A refusal is an :class:`~.allowlist.Refused` (a ``ValueError``: a setting to change, not a device
+to retry), a device that is not there a :class:`DeviceError`.
+
 Nothing is opened or started at import. :class:`DriverRegistry` is an explicit instance (the proxy
 builds one with :func:`default_registry`), keyed by the protocol's driver names.
 """
@@ -25,6 +32,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import InvalidFormat
+from .allowlist import Allowlist, check_font_name
 from .protocol import DeviceConfig
 
 
@@ -128,9 +136,23 @@ class Driver:
     kind: ClassVar[str] = "reader"  # reader | printer
     find_hint: ClassVar[str] = "none found"  # what ``trace-proxy devices`` says when find() lists nothing
 
-    def __init__(self, device: DeviceConfig):
+    def __init__(self, device: DeviceConfig, *, allowlist: Allowlist | None = None):
         self.device = device
         self.settings = dict(device.settings)
+        self.allowlist = allowlist or Allowlist.default()
+
+    def _device_path(self, setting: str, value: object, path: str | None = None) -> str:
+        """The real path to open for a device path setting: :class:`~.allowlist.Refused` when
+        the allowlist does not allow it, :class:`DeviceError` when nothing is there."""
+        try:
+            return self.allowlist.device(setting, value, path)
+        except OSError as error:
+            raise DeviceError(f"{self.device.code}: {error.strerror}") from error
+
+    def _check_font(self) -> None:
+        """A printer's label font (``cjk_font``) goes into every label: only a safe name."""
+        if self.settings.get("cjk_font") is not None:
+            check_font_name(self.settings["cjk_font"])
 
     @classmethod
     def find(cls) -> list[str]:
@@ -175,14 +197,17 @@ class _SerialMixin:
     @classmethod
     def supported(cls, settings: dict) -> bool:
         port = settings.get("port")
-        return isinstance(port, str) and bool(port) and (port.startswith(("socket://", "loop://")) or os.path.exists(port))
+        return isinstance(port, str) and bool(port) and "://" not in port and os.path.exists(port)
 
     def _open_serial(self, settings: dict):
+        """The port, opened by the real path the allowlist approved (never a pyserial URL:
+        ``serial.Serial``, not ``serial_for_url``)."""
         import serial
 
+        path = self._device_path("port", settings.get("port"))
         try:
-            return serial.serial_for_url(
-                settings["port"],
+            return serial.Serial(
+                path,
                 baudrate=int(settings.get("baudrate") or 9600),
                 bytesize=int(settings.get("bytesize") or 8),
                 parity=str(settings.get("parity") or "N"),
@@ -213,14 +238,15 @@ class _SerialMixin:
 
 
 class SerialReaderDriver(_SerialMixin, Driver):
-    """A scanner or fixed reader on RS-232 / USB-serial (pyserial). Settings: ``port``, ``baudrate``,
-    ``terminator`` (default ``\\r\\n``), ``prefix``, ``suffix``, ``bytesize``, ``parity``, ``stopbits``."""
+    """A scanner or fixed reader on RS-232 / USB-serial (pyserial). Settings: ``port`` (a device path
+    that ``allow.devices`` allows), ``baudrate``, ``terminator`` (default ``\\r\\n``), ``prefix``,
+    ``suffix``, ``bytesize``, ``parity``, ``stopbits``."""
 
     name = "serial"
     find_hint = "no serial ports on this PC"
 
-    def __init__(self, device: DeviceConfig):
-        super().__init__(device)
+    def __init__(self, device: DeviceConfig, *, allowlist: Allowlist | None = None):
+        super().__init__(device, allowlist=allowlist)
         self.framing = Framing.from_settings(self.settings)
         self._splitter = FrameSplitter(self.framing)
 
@@ -242,14 +268,15 @@ class SerialReaderDriver(_SerialMixin, Driver):
 
 class TcpReaderDriver(Driver):
     """A fixed-mount scanner or camera that sends one read per line to a TCP client.
-    Settings: ``host``, ``port``, framing as for serial, ``connect_timeout``. :meth:`read` raises
-    :class:`DeviceError` when the reader hangs up; the proxy then reopens it (reconnect with backoff)."""
+    Settings: ``host``, ``port`` (that ``allow.hosts`` allows), framing as for serial, ``connect_timeout``.
+    :meth:`read` raises :class:`DeviceError` when the reader hangs up; the proxy then reopens it
+    (reconnect with backoff)."""
 
     name = "tcp_reader"
     find_hint = "a network device: give its host and port (nothing to find on this PC)"
 
-    def __init__(self, device: DeviceConfig):
-        super().__init__(device)
+    def __init__(self, device: DeviceConfig, *, allowlist: Allowlist | None = None):
+        super().__init__(device, allowlist=allowlist)
         self.framing = Framing.from_settings(self.settings)
         self._splitter = FrameSplitter(self.framing)
         self._socket: socket.socket | None = None
@@ -259,9 +286,9 @@ class TcpReaderDriver(Driver):
         return bool(settings.get("host")) and isinstance(settings.get("port"), int)
 
     def open(self) -> None:
+        address = self.allowlist.host(self.settings.get("host"), self.settings.get("port"))
         try:
-            sock = socket.create_connection((self.settings["host"], int(self.settings["port"])),
-                                            timeout=float(self.settings.get("connect_timeout") or 5))
+            sock = socket.create_connection(address, timeout=float(self.settings.get("connect_timeout") or 5))
         except OSError as error:
             raise DeviceError(f"{self.device.code}: cannot connect: {error}") from error
         sock.setblocking(False)
@@ -308,14 +335,16 @@ class KeyboardWedgeDriver(Driver):
     - any other ``path`` (a tty, a FIFO) or none (stdin): the characters that reach it, for a
       console-only line PC or a gun that types into a terminal.
 
-    Terminator ``\\n`` (Enter) unless set.
+    Terminator ``\\n`` (Enter) unless set. A ``path``, and the input device a ``device_name`` finds,
+    must be allowed by ``allow.devices`` (checked on the real path, which is what is opened); the
+    defaults allow no input device, so a gun needs e.g. ``/dev/input/by-id/usb-Honeywell*`` there.
     """
 
     name = "keyboard"
     find_hint = "no input device with keys readable here (python-evdev installed? read access to /dev/input?)"
 
-    def __init__(self, device: DeviceConfig, stream=None, input_device=None):
-        super().__init__(device)
+    def __init__(self, device: DeviceConfig, stream=None, input_device=None, *, allowlist: Allowlist | None = None):
+        super().__init__(device, allowlist=allowlist)
         settings = dict(self.settings)
         settings.setdefault("terminator", "\n")
         self.framing = Framing.from_settings(settings)
@@ -370,11 +399,13 @@ class KeyboardWedgeDriver(Driver):
         except ImportError as error:
             raise DeviceError(f"{self.device.code}: python-evdev is not installed (pip install evdev)") from error
         path, wanted = self.settings.get("path"), self.settings.get("device_name")
-        if not path:
+        if path:
+            path = self._device_path("path", path)
+        else:
             matches = [p for p in evdev.list_devices() if wanted in _input_name(evdev, p)]
             if not matches:
                 raise DeviceError(f"{self.device.code}: no input device named like {wanted!r}")
-            path = matches[0]
+            path = self._device_path("device_name", wanted, matches[0])
         try:
             device = evdev.InputDevice(path)
         except OSError as error:
@@ -405,8 +436,9 @@ class KeyboardWedgeDriver(Driver):
         elif path in (None, "-", "stdin"):
             self._fd, self._owns_fd = 0, False
         else:
+            real = self._device_path("path", path)
             try:
-                self._fd, self._owns_fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), True
+                self._fd, self._owns_fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), True
             except OSError as error:
                 raise DeviceError(f"{self.device.code}: cannot open {path}: {error}") from error
         os.set_blocking(self._fd, False)
@@ -465,7 +497,8 @@ def _input_name(evdev, path: str) -> str:
 
 class ZplTcpPrinter(Driver):
     """A ZPL label printer on its raw TCP port (9100). Each :meth:`write` sends one job on a
-    connection of its own (printers drop idle connections), with a timeout."""
+    connection of its own (printers drop idle connections), with a timeout. Settings: ``host``,
+    ``port`` (default 9100; both allowed by ``allow.hosts``), ``timeout``, ``dpi``, ``cjk_font``."""
 
     name = "zpl_tcp"
     find_hint = "a network printer: give its host and port 9100 (nothing to find on this PC)"
@@ -475,7 +508,12 @@ class ZplTcpPrinter(Driver):
     def supported(cls, settings: dict) -> bool:
         return bool(settings.get("host"))
 
+    def _address(self) -> tuple[str, int]:
+        return self.allowlist.host(self.settings.get("host"), self.settings.get("port") or 9100)
+
     def open(self) -> None:
+        self._address()
+        self._check_font()
         self._open = True
 
     @property
@@ -483,7 +521,7 @@ class ZplTcpPrinter(Driver):
         return getattr(self, "_open", False)
 
     def write(self, data: bytes) -> None:
-        host, port = self.settings["host"], int(self.settings.get("port") or 9100)
+        host, port = self._address()
         try:
             with socket.create_connection((host, port), timeout=float(self.settings.get("timeout") or 10)) as sock:
                 sock.sendall(data)
@@ -496,11 +534,15 @@ class ZplTcpPrinter(Driver):
 
 
 class ZplSerialPrinter(_SerialMixin, Driver):
-    """A ZPL label printer on a serial port (settings as for serial readers)."""
+    """A ZPL label printer on a serial port (settings as for serial readers, and ``dpi``, ``cjk_font``)."""
 
     name = "zpl_serial"
     find_hint = "no serial ports on this PC"
     kind = "printer"
+
+    def open(self) -> None:
+        self._check_font()
+        super().open()
 
     def write(self, data: bytes) -> None:
         if self._serial is None:
@@ -514,13 +556,14 @@ class ZplSerialPrinter(_SerialMixin, Driver):
 
 class DriverRegistry:
     """Driver classes by protocol name. An instance, never a module global; registering is
-    locked so that a registry shared between threads stays consistent."""
+    locked so that a registry shared between threads stays consistent. A factory is called as
+    ``factory(device, allowlist=allowlist)``, as the driver classes are."""
 
     def __init__(self) -> None:
-        self._drivers: dict[str, Callable[[DeviceConfig], Driver]] = {}
+        self._drivers: dict[str, Callable[..., Driver]] = {}
         self._lock = threading.Lock()
 
-    def register(self, name: str, factory: Callable[[DeviceConfig], Driver]) -> None:
+    def register(self, name: str, factory: Callable[..., Driver]) -> None:
         with self._lock:
             self._drivers[name] = factory
 
@@ -528,16 +571,17 @@ class DriverRegistry:
         with self._lock:
             return sorted(self._drivers)
 
-    def driver(self, name: str) -> Callable[[DeviceConfig], Driver]:
+    def driver(self, name: str) -> Callable[..., Driver]:
         with self._lock:
             return self._drivers[name]
 
-    def create(self, device: DeviceConfig) -> Driver:
+    def create(self, device: DeviceConfig, allowlist: Allowlist | None = None) -> Driver:
+        """A driver for ``device``, bound by ``allowlist`` (the defaults when None)."""
         with self._lock:
             factory = self._drivers.get(device.driver)
         if factory is None:
             raise InvalidFormat(device.driver, f"a driver of {self.names()}", device.driver)
-        return factory(device)
+        return factory(device, allowlist=allowlist or Allowlist.default())
 
 
 def default_registry() -> DriverRegistry:

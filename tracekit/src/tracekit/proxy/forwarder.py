@@ -1,14 +1,18 @@
 """Forwarding the outbox to Odoo (protocol: :mod:`.protocol`).
 
 :class:`OdooClient` is a ``requests`` session with TLS verification always on (``True`` or a CA
-bundle path; ``False`` is refused), the station's bearer key and timeouts.
+bundle path; ``False`` is refused), the station's bearer key and timeouts. Redirects are never
+followed: a 3xx answer is reported as "the server answered a redirect to <location>" (the proxy
+talks to the one URL of ``proxy.json``; a redirect means a wrong URL or a front that sends it
+elsewhere, and following it would carry the key and the reads to wherever it points).
 
 :class:`Forwarder` sends one stored batch at a time: 200 with one result per event -> the batch is
 acknowledged and leaves the outbox; 5xx, timeouts and connection errors -> the same batch (same key,
 same bytes) is retried with exponential backoff and jitter, and nothing else is sent meanwhile;
-401/403 -> held and the forwarder pauses ``hold_s``; 409 and other 4xx, or an answer that does not
-match the batch -> the batch is held for ``hold_s`` (reported in the status, never retried in a
-tight loop) while later batches go on. Clock, sleep and randomness are injected.
+401/403 and redirects (3xx) -> held and the forwarder pauses ``hold_s``; 409 and other 4xx, or an
+answer that does not match the batch -> the batch is held for ``hold_s`` (reported in the status,
+never retried in a tight loop) while later batches go on. A held batch stays in the outbox, same
+key and bytes, until it is sent. Clock, sleep and randomness are injected.
 """
 
 from __future__ import annotations
@@ -59,12 +63,20 @@ class OdooClient:
                                      "User-Agent": "tracekit-proxy/1"})
 
     def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
+        """``(status, answer)``; a redirect is not followed: its answer is ``{"error": "redirect",
+        "location", "message"}``."""
         headers = {"Content-Type": "application/json"} if body is not None else {}
         try:
             response = self.session.request(method, self.base_url + path, data=body, headers=headers,
-                                            timeout=self.timeout)
+                                            timeout=self.timeout, allow_redirects=False)
         except requests.RequestException as error:
             raise ServerError(None, f"{type(error).__name__}: {error}") from error
+        if response.is_redirect or 300 <= response.status_code < 400:
+            location = "".join(c for c in response.headers.get("Location", "") if c.isprintable())[:200]
+            return response.status_code, {
+                "error": "redirect", "location": location,
+                "message": f"the server answered a redirect to {location or '(no Location header)'}; "
+                           f"redirects are not followed: set url in proxy.json to the address Odoo answers on"}
         try:
             answer = response.json()
         except ValueError:
@@ -74,7 +86,7 @@ class OdooClient:
     def _ok(self, method: str, path: str, body: bytes | None = None) -> Any:
         status, answer = self._request(method, path, body)
         if status != 200:
-            raise ServerError(status, json.dumps(answer)[:300])
+            raise ServerError(status, _redirect_message(status, answer) or json.dumps(answer)[:300])
         return answer
 
     def post_events(self, payload: bytes) -> tuple[int, Any]:
@@ -93,6 +105,13 @@ class OdooClient:
 
     def heartbeat(self, body: dict) -> Any:
         return self._ok("POST", HEARTBEAT_PATH, json.dumps(body).encode())
+
+
+def _redirect_message(status: int, answer: Any) -> str:
+    """The message of a redirect answer of :meth:`OdooClient._request`, else ``""``."""
+    if 300 <= status < 400 and isinstance(answer, dict) and answer.get("error") == "redirect":
+        return str(answer.get("message") or "")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -147,10 +166,10 @@ class Forwarder:
             self.failures = 0
             self.last_error = ""
             return SendResult("sent", batch.key, len(results))
-        message = json.dumps(answer, ensure_ascii=False)[:300]
+        message = _redirect_message(status, answer) or json.dumps(answer, ensure_ascii=False)[:300]
         if status >= 500 or status in (408, 429):
             return self._retry(batch.key, message, status)
-        if status in (401, 403):
+        if status in (401, 403) or 300 <= status < 400:  # every batch would get the same answer
             self.not_before = now + self.hold_s
         return self._hold(batch.key, status, message)
 

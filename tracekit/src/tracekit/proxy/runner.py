@@ -8,6 +8,9 @@
   and print-job results, pulls print jobs and, every ``config_poll_s``, the configuration (a new
   batch, role, case size or device set is handed to the line loop, which applies it between two
   passes). It owns its own outbox connection.
+- Devices are bound by the line PC's allowlist (:mod:`.allowlist`, ``proxy.json``'s ``allow``): a
+  device whose settings it refuses is not opened; its status says which setting and why (reported
+  to Odoo with every heartbeat) and the log says it once.
 - What the station holds between reads (units of an open case, labels awaited from the
   verifier, print jobs in progress) is committed with the events of the pass that changed it and
   taken back at start, so a crash forgets no acknowledged read and prints no job twice.
@@ -25,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .allowlist import Allowlist, Refused
 from .drivers import DeviceError, Driver, DriverRegistry, default_registry
 from .forwarder import Forwarder, OdooClient, ServerError
 from .outbox import NewEvent, Outbox
@@ -65,12 +69,14 @@ class _Device:
 
 class Proxy:
     def __init__(self, config: ProxyConfig, settings: ProxySettings, *, client: OdooClient | None = None,
-                 registry: DriverRegistry | None = None, clock: Callable[[], float] = time.time):
+                 registry: DriverRegistry | None = None, clock: Callable[[], float] = time.time,
+                 allowlist: Allowlist | None = None):
         self.config = config
         self.settings = settings
         self.client = client
         self.clock = clock
         self.registry = registry or default_registry()
+        self.allowlist = allowlist or Allowlist.default()
         self.outbox = Outbox(settings.outbox, clock=clock)
         self.outbox.put(CONFIG_KEY, json.dumps(_config_json(config)))
         self.station = Station(config, verify_timeout_s=settings.verify_timeout_s)
@@ -78,7 +84,7 @@ class Proxy:
         if kept:
             self.station.restore(json.loads(kept), clock())
         self._state_version = -1 if kept else self.station.version  # a restored state is written back
-        self.devices = {d.code: _Device(self.registry.create(d)) for d in config.devices}
+        self.devices = {d.code: _Device(self.registry.create(d, self.allowlist)) for d in config.devices}
         self.selector = selectors.DefaultSelector()
         self.jobs: queue.Queue[PrintJob] = queue.Queue()
         self.configs: queue.Queue[ProxyConfig] = queue.Queue()
@@ -116,7 +122,7 @@ class Proxy:
                     del self.devices[code]
         for code, device_config in new.items():
             if code not in self.devices:
-                device = _Device(self.registry.create(device_config))
+                device = _Device(self.registry.create(device_config, self.allowlist))
                 with self._lock:
                     self.devices[code] = device
         self.config = config
@@ -128,16 +134,30 @@ class Proxy:
     # -- devices --------------------------------------------------------------------------------
     def _open_due(self, now: float) -> None:
         for code, device in self.devices.items():
-            if device.driver.is_open or now < device.next_open:
-                continue
-            try:
-                device.driver.open()
-            except (DeviceError, OSError) as error:
-                self._set(device, "offline", str(error), now)
-                continue
-            self._set(device, "ok", "", now)
-            if device.driver.kind == "reader":
-                self.selector.register(device.driver.fileno(), selectors.EVENT_READ, code)
+            if not device.driver.is_open and now >= device.next_open:
+                self._open(code, device, now)
+
+    def _open(self, code: str, device: _Device, now: float) -> bool:
+        """Open a device; whether it is open. A device the allowlist refuses is an ``error``
+        whose message names the setting and why (logged when it first says so); one that cannot
+        be opened now is ``offline``. Both are tried again after ``reopen_s`` (an unplugged port
+        comes back, a refused one stays refused until ``proxy.json`` or Odoo changes)."""
+        try:
+            device.driver.open()
+        except Refused as error:
+            message = str(error)
+            if device.message != message[:200]:
+                _logger.warning("device %s not opened: %s (allowed here: %s)", code, message,
+                                self.allowlist.describe())
+            self._set(device, "error", message, now)
+            return False
+        except (DeviceError, OSError) as error:
+            self._set(device, "offline", str(error), now)
+            return False
+        self._set(device, "ok", "", now)
+        if device.driver.kind == "reader":
+            self.selector.register(device.driver.fileno(), selectors.EVENT_READ, code)
+        return True
 
     def _set(self, device: _Device, status: str, message: str, now: float) -> None:
         with self._lock:
@@ -233,8 +253,9 @@ class Proxy:
                 text = label_text(zpl)
                 if device is None or device.driver.kind != "printer":
                     raise DeviceError(f"{job.device}: no such printer at this station")
-                if not device.driver.is_open:
-                    device.driver.open()
+                if not device.driver.is_open and not self._open(job.device, device, now):
+                    self.station.fail_label(job.id, code, f"not printed: {device.message}"[:200])
+                    continue
                 device.driver.write(zpl.encode("utf-8"))
             except (DeviceError, ValueError, TypeError, KeyError) as error:
                 self.station.fail_label(job.id, code, f"not printed: {error}"[:200])

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from .. import gs1
 from ..errors import TraceKitError
+from .allowlist import check_font_name
 from .drivers import Frame
 from .outbox import NewEvent
 from .protocol import BatchConfig, PrintJob, ProxyConfig, utc_iso
@@ -380,8 +381,11 @@ PRINTER_LABEL_SETTINGS = ("dpi", "cjk_font")
 
 def render_label(job: PrintJob, label: dict, printer: dict | None = None) -> str:
     """The ZPL of one label of a print job, from the library's templates, for a printer with
-    ``printer`` settings (its resolution ``dpi``: 203, 300 or 600; ``cjk_font``)."""
+    ``printer`` settings (its resolution ``dpi``: 203, 300 or 600; ``cjk_font``, which goes into
+    the ZPL as it is and so must be a safe font name: :class:`~.allowlist.Refused` otherwise)."""
     label = {**label, **{k: v for k, v in (printer or {}).items() if k in PRINTER_LABEL_SETTINGS}}
+    if label.get("cjk_font") is not None:
+        check_font_name(label["cjk_font"])
     from ..labels import zpl
 
     template = {"unit": zpl.unit_label, "case": zpl.case_label, "pallet": zpl.pallet_label}[job.kind]
