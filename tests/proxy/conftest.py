@@ -235,3 +235,12 @@ def wait_for(predicate, timeout=10.0, interval=0.02):
             return True
         time.sleep(interval)
     return predicate()
+
+
+def read_until(driver, count, timeout=3.0):
+    """What ``driver.read()`` gives until ``count`` frames have come or ``timeout`` seconds passed."""
+    frames, deadline = [], time.time() + timeout
+    while len(frames) < count and time.time() < deadline:
+        frames.extend(driver.read())
+        time.sleep(0.005)
+    return frames

@@ -42,20 +42,12 @@ from tracekit.proxy.runner import Proxy, ProxySettings, Uplink
 from tracekit.proxy.station import render_label
 from tracekit.proxy.status import outbox_status, render_text
 
-from .conftest import API_KEY, GTIN, config_json, unit_link, wait_for
+from .conftest import API_KEY, GTIN, config_json, read_until, unit_link, wait_for
 
 
 def _serial(port, allow=None, code="cam"):
     return SerialReaderDriver(DeviceConfig(code, "serial", "reader", {"port": port}),
                               allowlist=Allowlist.from_json(allow))
-
-
-def _read_until(driver, count, timeout=3.0):
-    frames, deadline = [], time.time() + timeout
-    while len(frames) < count and time.time() < deadline:
-        frames.extend(driver.read())
-        time.sleep(0.005)
-    return frames
 
 
 def _unit_labels(*serials, **extra):
@@ -95,7 +87,7 @@ def test_a_serial_port_the_globs_allow_is_opened_by_its_real_path(pty_pair, tmp_
     try:
         assert driver._serial.port == pty_pair.name  # the real path, not the link that could move
         pty_pair.write(b"R1\r\n")
-        assert _read_until(driver, 1) == [Frame("R1")]
+        assert read_until(driver, 1) == [Frame("R1")]
     finally:
         driver.close()
     # the port under its own name is the same device the listed link leads to (as a scan gun's
@@ -173,7 +165,7 @@ def test_a_keyboard_wedge_on_an_allowed_fifo_reads_what_is_typed(tmp_path):
     typist.start()
     try:
         assert writer_ready.wait(3)
-        assert _read_until(gun, 2) == [Frame("CODE1"), Frame("CODE2")]
+        assert read_until(gun, 2) == [Frame("CODE1"), Frame("CODE2")]
     finally:
         typist.join(3)
         gun.close()
@@ -220,7 +212,7 @@ def test_a_tcp_reader_outside_the_allowed_network_is_refused_and_never_connects(
     inside.open()
     try:
         tcp_peer.wait_client().sendall(b"R1\r\n")
-        assert _read_until(inside, 1) == [Frame("R1")]
+        assert read_until(inside, 1) == [Frame("R1")]
     finally:
         inside.close()
 

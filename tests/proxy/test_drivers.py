@@ -23,15 +23,7 @@ from tracekit.proxy.drivers import (
 from tracekit.proxy.protocol import DeviceConfig, PrintJob
 from tracekit.proxy.station import label_text, render_label
 
-from .conftest import GTIN, unit_link
-
-
-def _read_until(driver, count, timeout=3.0):
-    frames, deadline = [], time.time() + timeout
-    while len(frames) < count and time.time() < deadline:
-        frames.extend(driver.read())
-        time.sleep(0.005)
-    return frames
+from .conftest import GTIN, read_until, unit_link
 
 
 def test_splitter_strips_prefix_suffix_and_terminator_and_flags_partial_frames():
@@ -58,7 +50,7 @@ def test_serial_reader_reads_frames_written_on_the_pty(pty_pair):
     driver.open()
     try:
         pty_pair.write(b"\x02" + unit_link("AAA").encode() + b"\r\x02BBB\r")
-        assert _read_until(driver, 2) == [Frame(unit_link("AAA")), Frame("BBB")]
+        assert read_until(driver, 2) == [Frame(unit_link("AAA")), Frame("BBB")]
     finally:
         driver.close()
 
@@ -74,15 +66,15 @@ def test_tcp_reader_reads_lines_and_reconnects_after_the_reader_hangs_up(tcp_pee
     driver.open()
     conn = tcp_peer.wait_client()
     conn.sendall(b"R1\r\nR2\r\n")
-    assert _read_until(driver, 2) == [Frame("R1"), Frame("R2")]
+    assert read_until(driver, 2) == [Frame("R1"), Frame("R2")]
     conn.shutdown(socket.SHUT_RDWR)
     conn.close()
     with pytest.raises(DeviceError):
-        _read_until(driver, 1)
+        read_until(driver, 1)
     assert not driver.is_open
     driver.open()
     tcp_peer.wait_client(2).sendall(b"R3\n")
-    assert _read_until(driver, 1) == [Frame("R3")]
+    assert read_until(driver, 1) == [Frame("R3")]
     driver.close()
 
 
@@ -92,10 +84,10 @@ def test_keyboard_wedge_reads_lines_from_a_stream():
         driver = KeyboardWedgeDriver(DeviceConfig("gun", "keyboard", "reader", {}), stream=stream)
         driver.open()
         os.write(write_fd, b"CODE1\nCODE2\n")
-        assert _read_until(driver, 2) == [Frame("CODE1"), Frame("CODE2")]
+        assert read_until(driver, 2) == [Frame("CODE1"), Frame("CODE2")]
         os.close(write_fd)
         with pytest.raises(DeviceError):
-            _read_until(driver, 1)
+            read_until(driver, 1)
 
 
 def _unit_job(serials):

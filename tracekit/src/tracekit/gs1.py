@@ -639,10 +639,6 @@ def decode_component(raw: str, *, url: str | None = None, where: str = "a Digita
         raise InvalidFormat(url or raw, f"{where} percent-encoding UTF-8 text", repr(raw)) from error
 
 
-def _unquote(raw: str, url: str, where: str) -> str:
-    return decode_component(raw, url=url, where=where)
-
-
 def parse_digital_link(url: str) -> Gs1Data:
     """Parse a GS1 Digital Link URI: ``/01/<gtin>`` (GTIN-8/12/13/14) with its key qualifiers
     in the path, in the order ``/22/``, ``/10/``, ``/21/`` (any left out) or ``/235/`` alone, or
@@ -687,7 +683,7 @@ def parse_digital_link(url: str) -> Gs1Data:
     pairs = segments[start:]
     if len(pairs) % 2:
         raise InvalidComponent(url, "AI/value pairs in the path", repr("/".join(pairs)))
-    path = [(pairs[i], _unquote(pairs[i + 1], url, "path values")) for i in range(0, len(pairs), 2)]
+    path = [(pairs[i], decode_component(pairs[i + 1], url=url, where="path values")) for i in range(0, len(pairs), 2)]
     key = path[0][0]
     qualifiers = [ai for ai, _value in path[1:]]
     if qualifiers and not any(
@@ -701,7 +697,7 @@ def parse_digital_link(url: str) -> Gs1Data:
     query = []
     for item in parts.query.split("&") if parts.query else ():
         raw_key, _sep, raw_value = item.partition("=")
-        name = _unquote(raw_key, url, "query keys")
+        name = decode_component(raw_key, url=url, where="query keys")
         if not name.isdigit():
             continue  # linkType, context, tracking parameters: not GS1 data
         if not name.isascii():
@@ -710,7 +706,7 @@ def parse_digital_link(url: str) -> Gs1Data:
             raise InvalidComponent(url, f"AI ({name}) in the path only", f"?{name}= in the query")
         if "+" in raw_value:
             raise InvalidFormat(url, f"AI ({name}) percent-encoded ('+' as %2B)", repr(raw_value))
-        query.append((name, _unquote(raw_value, url, "query values")))
+        query.append((name, decode_component(raw_value, url=url, where="query values")))
     seen = [ai for ai, _value in path + query]
     twice = next((ai for ai in seen if seen.count(ai) > 1), None)
     if twice:
