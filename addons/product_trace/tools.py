@@ -1,5 +1,8 @@
 """Small ORM helpers the registry's models share."""
 
+import queue
+import threading
+
 from odoo.tools import SQL
 
 
@@ -29,3 +32,68 @@ def changed_fields(record, vals, names):
             if field.convert_to_cache(vals[name], record) != field.convert_to_cache(record[name], record):
                 changed.append(name)
     return changed
+
+
+class CopyPipe:
+    """A file for ``cursor.copy_expert`` whose text a thread produces while PostgreSQL reads it.
+
+    ``cursor.copy_expert`` sends what it reads and waits for the socket with Python's lock
+    released, so a producer thread (``chunks``: an iterator of text, e.g. codes minted a slice at
+    a time) works while the server parses and indexes the slices already sent: the client's
+    work hides behind the server's instead of adding to it. The producer must not touch the
+    cursor or the environment. An error in the producer is raised by :meth:`read` (and so by
+    the COPY); :meth:`close` stops a producer whose COPY failed.
+    """
+
+    def __init__(self, chunks, depth=4):
+        self._queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._error = None
+        self._chunk, self._pos, self._done = "", 0, False
+        self._thread = threading.Thread(target=self._produce, args=(chunks,), name="copy-pipe", daemon=True)
+        self._thread.start()
+
+    def _put(self, item):
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self, chunks):
+        try:
+            for chunk in chunks:
+                if not self._put(chunk):
+                    return
+        except BaseException as error:  # handed to the reader, which raises it
+            self._error = error
+        self._put(None)
+
+    # a file's read (what copy_expert calls), not the ORM's
+    def read(self, size=-1):  # pylint: disable=method-required-super
+        while self._pos >= len(self._chunk) and not self._done:
+            chunk = self._queue.get()
+            if chunk is None:
+                self._done = True
+                if self._error is not None:
+                    raise self._error
+            else:
+                self._chunk, self._pos = chunk, 0
+        if self._pos >= len(self._chunk):
+            return ""
+        end = len(self._chunk) if size is None or size < 0 else self._pos + size
+        data = self._chunk[self._pos:end]
+        self._pos += len(data)
+        return data
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -364,6 +364,8 @@ class TraceBatch(models.Model):
 
     def _trace_data(self):
         self.ensure_one()
+        fields_read = ["name", "production_date", "expiry_date", "factory_id", "workshop_id", "line_id", "shift_id"]
+        self.fetch(fields_read + ["operator_id", "component_ids", "report_ids"])
         return {
             "id": self.id,
             "name": self.name,

@@ -12,23 +12,29 @@ class TraceCode(models.Model):
 
     _inherit = "trace.code"
 
-    def _ancestors(self):
-        """The codes this one is packed in, nearest first (one index probe per level)."""
+    def _chain(self):
+        """This code's rows of the packing tree from this code up, nearest first:
+        ``[(code id, parent id, packed on)]`` (one recursive query, one index probe per level)."""
         self.ensure_one()
         self.flush_model()
         self.env.cr.execute(
             """
-            WITH RECURSIVE up(id, depth) AS (
-                SELECT parent_id, 1 FROM trace_code_tree WHERE code_id = %s
+            WITH RECURSIVE up(code_id, parent_id, pack_date, depth) AS (
+                SELECT code_id, parent_id, pack_date, 1 FROM trace_code_tree WHERE code_id = %s
                 UNION ALL
-                SELECT t.parent_id, up.depth + 1 FROM trace_code_tree t JOIN up ON t.code_id = up.id
+                SELECT t.code_id, t.parent_id, t.pack_date, up.depth + 1
+                  FROM trace_code_tree t JOIN up ON t.code_id = up.parent_id
                  WHERE up.depth < 10
             )
-            SELECT id FROM up ORDER BY depth
+            SELECT code_id, parent_id, pack_date FROM up ORDER BY depth
             """,
             [self.id],
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        return self.env.cr.fetchall()
+
+    def _ancestors(self):
+        """The codes this one is packed in, nearest first."""
+        return self.browse([parent_id for _code_id, parent_id, _date in self._chain()])
 
     def _subtree_ids(self):
         """Ids of everything packed inside this code, level by level (a set per level)."""
@@ -52,60 +58,67 @@ class TraceCode(models.Model):
     def _subtree_domain(self):
         return [("id", "in", self._subtree_ids())]
 
-    def _history_events(self):
-        """Every event of this code: those naming it, its batch's, and its current ancestors'
-        since it was packed into them (the ledger names the codes an event moved, not their
-        contents)."""
+    def _history_events(self, chain=None):
+        """Every event of this code, oldest first: those naming it, its batch's, and its current
+        ancestors' since it was packed into them (the ledger names the codes an event moved, not
+        their contents). ``chain``: :meth:`_chain`, when the caller has it already."""
         self.ensure_one()
-        self.flush_model()
+        chain = self._chain() if chain is None else chain
         self.env["trace.event"].flush_model()
+        ancestors = [parent_id for _code_id, parent_id, _date in chain]
+        codes = [self.id] + ancestors
+        # Through the GIN index on epc_ids: the events naming this code or an ancestor, but for
+        # packing events, which are found through the containers the codes have been in (their
+        # current parents and those of their other aggregation events: unpacking). Each row says
+        # which of ``codes`` the event concerns.
         cr = self.env.cr
-        ancestors = self._ancestors()
-        rows = (self | ancestors)._tree_rows()
-        ids = set(self._events_naming(self.id, rows.get(self.id, (None,))[0]))
-        cr.execute("SELECT id FROM trace_event WHERE parent_code_id = %s", [self.id])
-        ids.update(row[0] for row in cr.fetchall())
-        cr.execute(
-            """SELECT id FROM trace_event WHERE batch_id = %s AND scope = 'batch' AND level = %s
-                  AND %s BETWEEN code_id_from AND code_id_to""",
-            [self.batch_id.id or 0, self.level, self.id],
+        named = SQL("ARRAY(SELECT unnest(epc_ids) INTERSECT SELECT unnest(%s::int[]))", codes)
+        of_batch = SQL(
+            "batch_id = %s AND scope = 'batch' AND level = %s AND %s BETWEEN code_id_from AND code_id_to",
+            self.batch_id.id or 0,
+            self.level,
+            self.id,
         )
-        ids.update(row[0] for row in cr.fetchall())
-        # an ancestor's events count from the moment this code joined that ancestor's subtree
-        joined = rows.get(self.id, (None, None))[1]
-        for ancestor in ancestors:
-            parent_id, packed_on = rows.get(ancestor.id, (None, None))
-            since = joined or self.create_date
-            ids.update(
-                event_id for event_id, time in self._events_naming(ancestor.id, parent_id, with_time=True)
-                if time >= since
-            )
-            joined = max(filter(None, [joined, packed_on]), default=None)
-        return self.env["trace.event"].browse(ids).sorted(lambda e: (e.event_time, e.id))
-
-    def _events_naming(self, code_id, parent_id, with_time=False):
-        """Events that name ``code_id`` in their codes: through the GIN index for all but packing
-        events, and for packing events through the parents it has had."""
-        cr = self.env.cr
         cr.execute(
             SQL(
-                "SELECT id, event_time, parent_code_id, event_type FROM trace_event WHERE epc_ids @> ARRAY[%s] AND %s",
-                code_id,
-                NOT_PACKING,
+                """SELECT id, event_time, event_type, parent_code_id,
+                          CASE WHEN parent_code_id = %(code)s OR (%(of_batch)s) THEN ARRAY[%(code)s] ELSE %(named)s END
+                     FROM trace_event
+                    WHERE (epc_ids && %(codes)s AND %(not_packing)s) OR parent_code_id = %(code)s OR (%(of_batch)s)""",
+                code=self.id,
+                codes=codes,
+                named=named,
+                of_batch=of_batch,
+                not_packing=NOT_PACKING,
             )
         )
-        found = cr.fetchall()
-        parents = {parent_id} | {row[2] for row in found if row[3] == "aggregation"}
+        rows = cr.fetchall()
+        parents = set(ancestors) | {row[3] for row in rows if row[2] == "aggregation" and row[3] != self.id}
         parents.discard(None)
         if parents:
             cr.execute(
-                """SELECT id, event_time, parent_code_id, event_type FROM trace_event
-                    WHERE parent_code_id = ANY(%s) AND event_type = 'aggregation' AND action = 'ADD'
-                      AND epc_ids @> ARRAY[%s]""",
-                [list(parents), code_id],
+                SQL(
+                    """SELECT id, event_time, event_type, parent_code_id, %s FROM trace_event
+                        WHERE parent_code_id = ANY(%s) AND event_type = 'aggregation' AND action = 'ADD'
+                          AND epc_ids && %s""",
+                    named,
+                    sorted(parents),
+                    codes,
+                )
             )
-            found += cr.fetchall()
-        return [(row[0], row[1]) if with_time else row[0] for row in found]
+            rows += cr.fetchall()
+        # an ancestor's events count from the moment this code joined that ancestor's subtree:
+        # the latest packing date on the way up to it
+        since, joined = {}, None
+        for (_code_id, parent_id, packed_on) in chain:
+            joined = max(filter(None, [joined, packed_on]), default=None)
+            since[parent_id] = joined or self.create_date
+        found = {}
+        for event_id, time, _type, _parent, named in rows:
+            if self.id in named or any(time >= since[code_id] for code_id in named if code_id in since):
+                found[event_id] = time
+        ordered = sorted(found, key=lambda event_id: (found[event_id], event_id))
+        return self.env["trace.event"].browse(ordered)
 
     # ------------------------------------------------------------------------------------------
     # The trace answer
@@ -118,37 +131,44 @@ class TraceCode(models.Model):
 
     def _trace_data(self):
         self.ensure_one()
-        batch = self.batch_id
-        ancestors = self._ancestors()
-        subtree = self.search_count(self._subtree_domain()) if self.level != "unit" else 0
-        contents = self.search(self._subtree_domain(), limit=50, order="level desc, id")
+        self.fetch(["name", "gtin", "level", "activation", "product_id", "lot_id", "batch_id", "company_id", "create_date"])
+        # the answer reads a few fields of wide records (company, product, lot): fetch only those
+        code = self.with_context(prefetch_fields=False)
+        chain = code._chain()
+        parent_of = {code_id: parent_id for code_id, parent_id, _date in chain}
+        ancestors = code.browse([parent_id for _code_id, parent_id, _date in chain])
+        ancestors.fetch(["name", "level", "activation"])
+        contents_ids = code._subtree_ids()
+        contents = code.search([("id", "in", contents_ids)], limit=50, order="level desc, id") if contents_ids else code.browse()
         siblings = 0
-        if self.lot_id:
-            counts = self.env["trace.code.count"]._counts_by_lot([self.lot_id.id], level=self.level)
-            siblings = sum(counts.get(self.lot_id.id, {}).values()) - 1
-        events = self._history_events()
+        if code.lot_id:
+            counts = self.env["trace.code.count"]._counts_by_lot([code.lot_id.id], level=code.level)
+            siblings = sum(counts.get(code.lot_id.id, {}).values()) - 1
+        events = code._history_events(chain)
+        batch = code.batch_id._trace_data() if code.batch_id else None  # before the link, which reads its expiry
         return {
             "code": {
-                "id": self.id,
-                "name": self.name,
-                "level": self.level,
-                "state": self.state,
-                "gtin": self.gtin,
-                "digital_link": self.digital_link,
+                "id": code.id,
+                "name": code.name,
+                "level": code.level,
+                "state": "packed" if code.id in parent_of else code.activation,
+                "gtin": code.gtin,
+                "digital_link": code.digital_link,
             },
-            "product": {"id": self.product_id.id, "name": self.product_id.name, "gtin": self.gtin},
-            "lot": {"id": self.lot_id.id, "name": self.lot_id.name} if self.lot_id else None,
-            "batch": batch._trace_data() if batch else None,
+            "product": {"id": code.product_id.id, "name": code.product_id.name, "gtin": code.gtin},
+            "lot": {"id": code.lot_id.id, "name": code.lot_id.name} if code.lot_id else None,
+            "batch": batch,
             "ancestors": [
-                {"id": a.id, "name": a.name, "level": a.level, "state": a.state} for a in ancestors
+                {"id": a.id, "name": a.name, "level": a.level, "state": "packed" if a.id in parent_of else a.activation}
+                for a in ancestors
             ],
-            "contents_count": subtree,
+            "contents_count": len(contents_ids),
             "contents": [
                 {"id": c.id, "name": c.name, "level": c.level, "state": c.state, "parent": c.parent_id.name}
-                for c in contents
+                for c in contents.with_context(prefetch_fields=True)
             ],
             "lot_siblings_count": siblings,
-            "events": [event._trace_data() for event in events],
+            "events": events._trace_data(),
         }
 
     def action_open_trace(self):

@@ -1,4 +1,3 @@
-import io
 import logging
 
 import psycopg2.errors
@@ -6,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..const import LEVELS
+from ..tools import CopyPipe
 
 _logger = logging.getLogger(__name__)
 
@@ -13,6 +13,9 @@ _logger = logging.getLogger(__name__)
 # the background, one chunk per cron batch, so the user gets an answer at once and sees progress.
 SYNC_LIMIT = 100_000
 CHUNK_SIZE = 250_000
+# Codes minted per slice of an issuance's COPY, and the size of the COPY's reads.
+MINT_SLICE = 50_000
+COPY_READ_SIZE = 1 << 16
 
 # Columns written by the COPY of an issuance, in this order.
 _ISSUE_COLUMNS = (
@@ -71,7 +74,7 @@ class TraceCodeIssue(models.Model):
         for issue in self:
             issue.progress = 100.0 * issue.quantity_done / issue.quantity if issue.quantity else 0.0
 
-    def _run_chunk(self, size):
+    def _run_chunk(self, size, analyze=True):
         """Issue the next ``size`` codes at most; return how many were issued."""
         self.ensure_one()
         # lock the request so two workers never issue the same chunk twice
@@ -81,7 +84,7 @@ class TraceCodeIssue(models.Model):
         if self.state != "queued" or todo <= 0:
             return 0
         batch = self.batch_id
-        self._insert_codes(batch, todo, level=self.level)
+        self._insert_codes(batch, todo, level=self.level, analyze=analyze)
         if self.level == "unit" and batch.state == "confirmed" and batch.activation_mode == "manual":
             # codes added to a batch that is already running are valid goods at once
             self.env["trace.code"]._activate_batch(batch)
@@ -92,30 +95,27 @@ class TraceCodeIssue(models.Model):
         return todo
 
     @api.model
-    def _insert_codes(self, batch, quantity, level="unit"):
+    def _insert_codes(self, batch, quantity, level="unit", analyze=True):
         """Insert ``quantity`` new codes of ``level`` for ``batch`` in one COPY; return their count.
 
         Unit serials are random (tracekit.codes, keyed check segment); case codes carry the case
-        packaging's GTIN with a random serial, or are SSCCs; pallet codes are SSCCs.
+        packaging's GTIN with a random serial, or are SSCCs; pallet codes are SSCCs. ``analyze``:
+        refresh the planner's statistics after a large insert (a caller inserting many chunks in
+        one transaction does it once at the end).
         """
         if quantity <= 0:
             raise ValidationError(_("The number of codes to issue must be positive, not %(qty)s.", qty=quantity))
         batch.ensure_one()
         company = batch.company_id
-        gtin = None
+        gtin, minter, ssccs = None, None, None
         if level == "unit":
-            gtin = batch._unit_gtin()
-            names = company._trace_minter().mint(quantity)
+            gtin, minter = batch._unit_gtin(), company._trace_minter()
         elif level == "case" and batch._case_gtin():
-            gtin = batch._case_gtin()
-            names = company._trace_minter().mint(quantity)
+            gtin, minter = batch._case_gtin(), company._trace_minter()
         elif level in ("case", "pallet"):
-            names = company._trace_next_ssccs(quantity)
+            ssccs = company._trace_next_ssccs(quantity)
         else:
             raise ValidationError(_("Unknown code level %(level)s.", level=level))
-        # Inserting in key order keeps the unique index's page writes sequential.
-        names.sort()
-        cr = self.env.cr
         now = fields.Datetime.to_string(fields.Datetime.now())
         uid = str(self.env.uid)
         constant = "\t".join(
@@ -133,10 +133,24 @@ class TraceCodeIssue(models.Model):
                 uid,
             ]
         )
-        buffer = io.StringIO("".join([f"{n}\t{constant}\n" for n in names]))
+
+        def rows():
+            # Minted a slice at a time while PostgreSQL writes the slices before (CopyPipe), each
+            # slice in key order, so that the unique index's page writes stay close together.
+            if ssccs is not None:
+                yield "".join([f"{n}\t{constant}\n" for n in ssccs])
+                return
+            left = quantity
+            while left:
+                names = minter.mint(min(MINT_SLICE, left))
+                left -= len(names)
+                names.sort()
+                yield "".join([f"{n}\t{constant}\n" for n in names])
+
+        cr = self.env.cr
         try:
-            with cr.savepoint(flush=False):
-                cr.copy_expert(f"COPY trace_code ({_ISSUE_COLUMNS}) FROM STDIN", buffer)
+            with cr.savepoint(flush=False), CopyPipe(rows()) as pipe:
+                cr.copy_expert(f"COPY trace_code ({_ISSUE_COLUMNS}) FROM STDIN", pipe, COPY_READ_SIZE)
         except Exception as error:  # a unique violation: an SSCC sequence reset by hand
             if getattr(error, "pgcode", None) == "23505":
                 raise ValidationError(
@@ -147,16 +161,19 @@ class TraceCodeIssue(models.Model):
         # index the new block ranges now: without autovacuum they would be scanned by every query
         cr.execute("SELECT brin_summarize_new_values('trace_code_batch_brin'::regclass)")
         cr.execute("SELECT brin_summarize_new_values('trace_code_lot_brin'::regclass)")
-        if quantity > 10000:
+        if analyze and quantity > 10000:
             cr.execute("ANALYZE trace_code")
         self.env["trace.code.count"]._add([(batch.id, batch.lot_id.id, company.id, level, "issued", quantity)])
         return quantity
 
     def _run(self):
         """Issue everything that is left, in this transaction."""
+        issued = 0
         for issue in self:
-            while issue.state == "queued" and issue._run_chunk(CHUNK_SIZE):
-                pass
+            while issue.state == "queued" and (done := issue._run_chunk(CHUNK_SIZE, analyze=False)):
+                issued += done
+        if issued > 10000:
+            self.env.cr.execute("ANALYZE trace_code")
 
     @api.model
     def _cron_run(self):

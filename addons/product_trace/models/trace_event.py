@@ -244,19 +244,43 @@ class TraceEvent(models.Model):
         return {"type": "ir.actions.act_url", "url": "/web/content/%s?download=true" % attachment.id, "target": "self"}
 
     def _trace_data(self):
-        self.ensure_one()
-        return {
-            "id": self.id,
-            "type": self.event_type,
-            "action": self.action,
-            "biz_step": self.biz_step,
-            "disposition": self.disposition,
-            "time": fields.Datetime.to_string(self.event_time),
-            "tz": self.event_tz,
-            "read_point": self.read_point,
-            "line": self.line_id.display_name if self.line_id else None,
-            "parent": self.parent_code_id.name if self.parent_code_id else None,
-            "quantity": self.quantity,
-            "user": self.user_id.name,
-            "device": self.device,
-        }
+        """The trace answer's rows of these events, in this order: one query, names joined (the
+        answer is read at every scan, and the ORM would read the wide event, user and partner
+        rows one model at a time)."""
+        if not self:
+            return []
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT e.id, e.event_type, e.action, e.biz_step, e.disposition, e.event_time, e.event_tz,
+                   e.read_point, e.line_id, parent.name, e.quantity, partner.name, e.device
+              FROM trace_event e
+              LEFT JOIN trace_code parent ON parent.id = e.parent_code_id
+              LEFT JOIN res_users users ON users.id = e.user_id
+              LEFT JOIN res_partner partner ON partner.id = users.partner_id
+             WHERE e.id = ANY(%s)
+            """,
+            [self.ids],
+        )
+        rows = {row[0]: row for row in self.env.cr.fetchall()}
+        line_ids = {row[8] for row in rows.values() if row[8]}
+        lines = {line.id: line.display_name for line in self.env["trace.production.line"].browse(line_ids)}
+        return [
+            {
+                "id": event_id,
+                "type": event_type,
+                "action": action,
+                "biz_step": biz_step,
+                "disposition": disposition,
+                "time": fields.Datetime.to_string(time),
+                "tz": tz,
+                "read_point": read_point,
+                "line": lines.get(line_id),
+                "parent": parent,
+                "quantity": quantity,
+                "user": user,
+                "device": device,
+            }
+            for event_id, event_type, action, biz_step, disposition, time, tz, read_point, line_id, parent, quantity,
+            user, device in (rows[event_id] for event_id in self.ids)
+        ]
