@@ -41,14 +41,15 @@ class CopyPipe:
     released, so a producer thread (``chunks``: an iterator of text, e.g. codes minted a slice at
     a time) works while the server parses and indexes the slices already sent: the client's
     work hides behind the server's instead of adding to it. The producer must not touch the
-    cursor or the environment. An error in the producer is raised by :meth:`read` (and so by
-    the COPY); :meth:`close` stops a producer whose COPY failed.
+    cursor or the environment. An error in the producer is raised by :meth:`read`, which fails
+    the COPY (psycopg2 reports it as a cancelled query: the producer's own error is
+    :attr:`error`); :meth:`close` stops a producer whose COPY failed.
     """
 
     def __init__(self, chunks, depth=4):
         self._queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
-        self._error = None
+        self.error = None
         self._chunk, self._pos, self._done = "", 0, False
         self._thread = threading.Thread(target=self._produce, args=(chunks,), name="copy-pipe", daemon=True)
         self._thread.start()
@@ -68,7 +69,7 @@ class CopyPipe:
                 if not self._put(chunk):
                     return
         except BaseException as error:  # handed to the reader, which raises it
-            self._error = error
+            self.error = error
         self._put(None)
 
     # a file's read (what copy_expert calls), not the ORM's
@@ -77,8 +78,8 @@ class CopyPipe:
             chunk = self._queue.get()
             if chunk is None:
                 self._done = True
-                if self._error is not None:
-                    raise self._error
+                if self.error is not None:
+                    raise self.error
             else:
                 self._chunk, self._pos = chunk, 0
         if self._pos >= len(self._chunk):

@@ -148,11 +148,14 @@ class TraceCodeIssue(models.Model):
                 yield "".join([f"{n}\t{constant}\n" for n in names])
 
         cr = self.env.cr
+        pipe = CopyPipe(rows())
         try:
-            with cr.savepoint(flush=False), CopyPipe(rows()) as pipe:
+            with cr.savepoint(flush=False), pipe:
                 cr.copy_expert(f"COPY trace_code ({_ISSUE_COLUMNS}) FROM STDIN", pipe, COPY_READ_SIZE)
-        except Exception as error:  # a unique violation: an SSCC sequence reset by hand
-            if getattr(error, "pgcode", None) == "23505":
+        except Exception as error:
+            if pipe.error is not None:  # the minting failed, not the COPY
+                raise pipe.error from error
+            if getattr(error, "pgcode", None) == "23505":  # an SSCC sequence reset by hand
                 raise ValidationError(
                     _("Some of the new codes exist already; check the SSCC sequence of %(company)s.",
                       company=company.name)

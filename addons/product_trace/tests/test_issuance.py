@@ -1,10 +1,15 @@
+import threading
 from unittest.mock import patch
 
+import psycopg2
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from tracekit import codes as tk_codes
 
+from ..models import trace_code_issue as issue_module
+from ..tools import CopyPipe
 from .common import TraceCase
 
 
@@ -43,6 +48,54 @@ class TestIssuance(TraceCase):
         with self.assertRaises(ValidationError):
             self.env["trace.code.issue"]._insert_codes(self.batch, 0)
         self.assertEqual(self.snapshot(), before)
+
+    def test_issuance_in_slices_writes_every_code_once(self):
+        with patch.object(issue_module, "MINT_SLICE", 7):
+            self.batch.issue_codes(50)
+        names = self.Code.search([("batch_id", "=", self.batch.id)]).mapped("name")
+        self.assertEqual((len(names), len(set(names))), (50, 50))
+        self.assertEqual(self.batch.units_issued, 50)
+
+    def test_a_minting_failure_midway_writes_nothing_and_stops_the_producer(self):
+        """The slices are minted in a thread while the COPY runs (CopyPipe): an error of the
+        third slice fails the whole COPY, and no thread is left behind."""
+        minter_class = type(self.company._trace_minter())
+        original, calls = minter_class.mint, []
+
+        def mint(minter, n):
+            calls.append(n)
+            if len(calls) == 3:
+                raise RuntimeError("random source failed")
+            return original(minter, n)
+
+        before = self.snapshot()
+        threads = threading.active_count()
+        with patch.object(issue_module, "MINT_SLICE", 7), patch.object(minter_class, "mint", mint):
+            with self.assertRaisesRegex(RuntimeError, "random source failed"):
+                self.env["trace.code.issue"]._insert_codes(self.batch, 50)
+        self.assertEqual(self.snapshot(), before)
+        self.assertEqual(self.Code.search_count([("batch_id", "=", self.batch.id)]), 0)
+        self.assertEqual(threading.active_count(), threads)
+
+    def test_a_failing_copy_writes_nothing(self):
+        rows = ("%s\tnot-a-gtin-but-too-long-for-nothing\tno-such-level\n" % n for n in range(20000))
+        with self.assertRaises(psycopg2.Error), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint(), CopyPipe(rows) as pipe:
+                self.env.cr.copy_expert("COPY trace_code (name, gtin, level) FROM STDIN", pipe)
+        self.assertEqual(self.Code.search_count([("batch_id", "=", self.batch.id)]), 0)
+
+    def test_a_pipe_closed_early_stops_its_producer(self):
+        """A COPY that stops reading (its connection lost) leaves no producer thread behind."""
+
+        def endless():
+            while True:
+                yield "x" * 1000
+
+        threads = threading.active_count()
+        pipe = CopyPipe(endless())
+        self.assertEqual(len(pipe.read(10)), 10)
+        pipe.close()
+        self.assertEqual(threading.active_count(), threads)
 
     def test_product_without_valid_gtin_cannot_get_codes(self):
         self.product.barcode = "6901234567923"  # wrong check digit
