@@ -1,5 +1,6 @@
 """Bookkeeping writes of the line API, kept off the request's transaction."""
 
+import contextlib
 import logging
 
 import psycopg2
@@ -9,6 +10,17 @@ _logger = logging.getLogger(__name__)
 
 # a key's last use and a station's last contact are recorded at most this often
 TOUCH_INTERVAL_S = 60
+
+
+@contextlib.contextmanager
+def bookkeeping_cursor(env):
+    """A new cursor, committed on exit, whose transaction is READ COMMITTED: an UPDATE of a row
+    another post changed meanwhile waits for it and then applies, instead of failing with a
+    serialization error (as under Odoo's REPEATABLE READ) and having the request retried."""
+    with env.registry.cursor() as cr:
+        if not env.registry.in_test_mode():  # in test mode one transaction serves every cursor
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        yield cr
 
 
 def touch(record, column):
@@ -28,7 +40,7 @@ def touch(record, column):
     table = SQL.identifier(record._table)
     name = SQL.identifier(column)
     try:
-        with record.env.registry.cursor() as cr:
+        with bookkeeping_cursor(record.env) as cr:
             cr.execute(
                 SQL(
                     """UPDATE %(table)s SET %(name)s = now() AT TIME ZONE 'UTC'

@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 PRINT_UNITS = 12  # printed and verified by the print-and-verify station
 UNITS, CASES, PALLETS = 480 + PRINT_UNITS, 20, 2  # two line tests: 240 units, 10 cases of 24, 1 pallet each
 CASE_SIZE, PALLET_SIZE = 24, 10
+HARDENING_UNITS = 120  # a batch of its own for test_line_hardening.py
 
 
 def find_odoo() -> tuple[str, str] | None:
@@ -160,7 +161,8 @@ def odoo_line(tmp_path_factory):
         spec = {"units": UNITS, "cases": CASES, "pallets": PALLETS, "case_size": CASE_SIZE,
                 "pallet_size": PALLET_SIZE, "commissioning_port": ptys["commissioning"].name,
                 "aggregation_port": ptys["aggregation"].name, "print_units": PRINT_UNITS,
-                "printer_port": printer.port, "verifier_port": ptys["print_verify"].name}
+                "printer_port": printer.port, "verifier_port": ptys["print_verify"].name,
+                "hardening_units": HARDENING_UNITS}
         setup = subprocess.run([python, str(HERE / "odoo_setup.py"), db, str(ADDONS), json.dumps(spec)],
                                capture_output=True, text=True, timeout=300)
         if setup.returncode != 0:

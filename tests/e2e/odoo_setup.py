@@ -5,7 +5,8 @@ that has ``trace_hardware`` installed, commits, and prints one JSON object on st
 
 spec: {"units": int, "cases": int, "pallets": int, "case_size": int, "pallet_size": int,
        "commissioning_port": <pty path>, "aggregation_port": <pty path>,
-       "print_units": int, "printer_port": <TCP port>, "verifier_port": <pty path>}
+       "print_units": int, "printer_port": <TCP port>, "verifier_port": <pty path>,
+       "hardening_units": int (optional)}
 
 The last ``print_units`` units are left to a print-and-verify station (a ZPL printer over TCP, a
 serial verifier) with one print job queued for them.
@@ -75,8 +76,40 @@ def main():
              "kind": "unit", "code_ids": [(6, 0, to_print.ids)]}
         )
         result["print_job"] = {"id": job.id, "codes": to_print.mapped("name")}
+        if spec.get("hardening_units"):
+            result["hardening"] = _hardening(env, product, line, spec["hardening_units"])
         cr.commit()
     json.dump(result, sys.stdout)
+
+
+def _hardening(env, product, line, units):
+    """A batch and a commissioning station of their own for test_line_hardening.py (concurrent
+    posts, fuzzing), so the other tests' codes keep their states: ``units`` unit codes, a printer
+    with one print job for the last three of them."""
+    lot = env["stock.lot"].create({"name": "E2E2611H", "product_id": product.id})
+    batch = env["trace.batch"].create(
+        {"product_id": product.id, "lot_id": lot.id, "quantity": units, "production_date": "2026-11-25",
+         "expiry_date": "2027-11-24", "line_id": line.id, "activation_mode": "line"}
+    )
+    batch.issue_codes(units)
+    batch.action_confirm()
+    station = env["trace.hw.station"].create(
+        {"name": "E2E hardening", "code": "E2E-HARD", "line_id": line.id, "role": "commissioning",
+         "batch_id": batch.id, "dedup_window": 1.0,
+         "device_ids": [(0, 0, {"name": "Camera", "code": "cam1", "driver": "tcp_reader", "role": "reader",
+                                "settings": {"host": "127.0.0.1", "port": 9}}),
+                        (0, 0, {"name": "Printer", "code": "prn1", "driver": "zpl_tcp", "role": "printer",
+                                "settings": {"host": "127.0.0.1", "port": 9, "dpi": 300}})]}
+    )
+    _record, key = env["trace.hw.api.key"]._generate(station)
+    codes = env["trace.code"].search([("batch_id", "=", batch.id), ("level", "=", "unit")], order="id")
+    job = env["trace.hw.print.job"].create(
+        {"station_id": station.id, "device_id": station.device_ids.filtered(lambda d: d.role == "printer").id,
+         "kind": "unit", "code_ids": [(6, 0, codes[-3:].ids)]}
+    )
+    return {"batch_id": batch.id, "station": {"id": station.id, "code": station.code, "key": key},
+            "units": [{"name": c.name, "link": c._digital_link()} for c in codes],
+            "print_job": {"id": job.id, "codes": codes[-3:].mapped("name")}}
 
 
 if __name__ == "__main__":

@@ -7,7 +7,26 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracekit import wire
 
+from ..tools import bookkeeping_cursor
+
 _logger = logging.getLogger(__name__)
+
+# the protocol's bodies are 4 levels deep (body, events, event, children): deeper ones are refused
+# before anything walks them (Python's JSON parser, repr() and json.dumps recurse, and fail past
+# about a thousand levels)
+MAX_DEPTH = 32
+
+
+def _nested_too_deep(value):
+    """Whether ``value`` (parsed JSON) nests lists and objects deeper than MAX_DEPTH."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def _answer(status, body):
@@ -60,7 +79,18 @@ class LineProxyController(http.Controller):
             raise _Refused(
                 400, {"error": "invalid", "field": None, "message": request.env._("The body is not JSON in UTF-8.")}
             ) from None
+        except RecursionError:
+            raise _Refused(400, self._too_deep()) from None
+        if _nested_too_deep(body):
+            raise _Refused(400, self._too_deep())
         return body
+
+    def _too_deep(self):
+        return {
+            "error": "invalid",
+            "field": None,
+            "message": request.env._("The body nests lists and objects deeper than %(max)s levels.", max=MAX_DEPTH),
+        }
 
     def _too_large(self):
         return {
@@ -79,6 +109,13 @@ class LineProxyController(http.Controller):
             return _answer(refused.status, refused.body)
         return _answer(status, answer)
 
+    @http.route(["/trace/hw/v1", "/trace/hw/v1/<path:rest>"], type="http", auth="none", csrf=False,
+                save_session=False)
+    def unknown(self, rest=None, **_params):
+        """Any other path of the API: a JSON 404 (not Odoo's web page, nor its attachment lookup,
+        which fails on a NUL character in the path)."""
+        return _answer(404, {"error": "not_found", "message": request.env._("No such route of the line API.")})
+
     @http.route("/trace/hw/v1/config", type="http", auth="none", methods=["GET"], csrf=False, save_session=False, readonly=False)
     def config(self):
         return self._serve(lambda station, _body: (200, station._config()))
@@ -89,7 +126,14 @@ class LineProxyController(http.Controller):
 
     @http.route("/trace/hw/v1/heartbeat", type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False)
     def heartbeat(self):
-        return self._serve(lambda station, body: station._heartbeat(body), True)
+        def beat(station, body):
+            # the station's row is written by every post of its proxy: a heartbeat sent beside
+            # another one, or beside a batch, would fail on it under REPEATABLE READ (logged as an
+            # error, the request re-run); its own READ COMMITTED transaction waits its turn instead
+            with bookkeeping_cursor(station.env) as cr:
+                return station.with_env(station.env(cr=cr))._heartbeat(body)
+
+        return self._serve(beat, True)
 
     @http.route("/trace/hw/v1/print_jobs", type="http", auth="none", methods=["GET"], csrf=False, save_session=False, readonly=False)
     def print_jobs(self):

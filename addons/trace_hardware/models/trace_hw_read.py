@@ -33,6 +33,13 @@ def _copy_text(value):
     return str(value).translate(_COPY_ESCAPES)
 
 
+class _BigInteger(fields.Integer):
+    """An integer in a bigint column: the protocol lets a device's read counter run up to
+    tracekit.wire.MAX_INT (2**53), far past int4."""
+
+    _column_type = ("int8", "int8")
+
+
 class TraceHwRead(models.Model):
     """One read sent by a line proxy, with what became of it. Also the ledger of event ids that
     makes a re-sent event a duplicate."""
@@ -47,7 +54,7 @@ class TraceHwRead(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     batch_id = fields.Many2one("trace.batch", readonly=True, index="btree_not_null")
     device = fields.Char(readonly=True)
-    seq = fields.Integer(readonly=True)
+    seq = _BigInteger(readonly=True, aggregator=None)
     read_time = fields.Datetime(readonly=True)
     type = fields.Selection(
         [("commission", "Commission"), ("aggregate", "Aggregate"), ("scan", "Scan"), ("reject", "Reject")],

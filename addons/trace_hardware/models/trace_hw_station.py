@@ -118,6 +118,8 @@ class TraceHwStation(models.Model):
                 "reads_per_minute": float((payload.get("rates") or {}).get("reads_per_min") or 0.0),
             }
         )
+        # the station's row first: another heartbeat of the station waits there, not on a device
+        self.sudo().flush_recordset()
         by_code = {device.code: device for device in self.device_ids}
         for status in payload.get("devices") or []:
             device = by_code.get(status["code"])

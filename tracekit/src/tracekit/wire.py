@@ -91,8 +91,17 @@ def _text(obj: dict, key: str, path: str, *, max_length: int, min_length: int = 
         _fail(where, "type", "a text", value)
     if not min_length <= len(value) <= max_length:
         _fail(where, "length", f"{min_length} to {max_length} characters", f"{len(value)} characters")
+    _storable(value, where)
+
+
+def _storable(value: str, where: str) -> None:
+    """A text PostgreSQL can store: no NUL character, no lone surrogate (JSON can escape both)."""
     if "\x00" in value:
         _fail(where, "format", "no NUL character", "a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        _fail(where, "format", "Unicode text", "a lone surrogate")
 
 
 def _integer(obj: dict, key: str, path: str, *, minimum: int = 0, maximum: int = MAX_INT, required: bool = True) -> None:
@@ -145,6 +154,7 @@ def _codes(items: list, path: str) -> None:
             _fail(f"{path}[{position}]", "type", "a text", item)
         if not 1 <= len(item) <= MAX_CODE_LENGTH:
             _fail(f"{path}[{position}]", "length", f"1 to {MAX_CODE_LENGTH} characters", f"{len(item)} characters")
+        _storable(item, f"{path}[{position}]")
 
 
 def _time(obj: dict, key: str, path: str) -> None:
@@ -184,7 +194,7 @@ def validate_heartbeat(body: Any) -> None:
     """``POST /heartbeat``: ``{"station"?, "backlog", "devices": [...], "rates": {...}}``."""
     body = _object(body, "")
     _text(body, "station", "", max_length=MAX_ID_LENGTH, required=False)
-    _integer(body, "backlog", "", required=False)
+    _integer(body, "backlog", "", maximum=2**31 - 1, required=False)  # stored as int4, like the counters
     for index, device in enumerate(_list(body, "devices", "", maximum=MAX_DEVICES, required=False)):
         path = f"devices[{index}]."
         device = _object(device, path[:-1])
