@@ -2,7 +2,7 @@
     "name": "Product Traceability: Line Hardware",
     "summary": "Production lines' stations, scanners, cameras and printers: the line proxy's "
     "configuration, API keys, idempotent ingestion of reads, print jobs and line monitoring",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "author": "Trace Product Authors",
     "website": "https://github.com/trace-product/trace",

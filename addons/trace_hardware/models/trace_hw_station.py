@@ -133,9 +133,15 @@ class TraceHwStation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         stations = super().create(vals_list)
-        for company in stations.company_id:
-            company._trace_line_user()
+        stations._ensure_line_users()
         return stations
+
+    def _ensure_line_users(self):
+        """Create the line user of these stations' companies where it is missing: when a station
+        is made (and, for stations made before line users existed, by the module's migration),
+        never by a station's first post, where two posts at once would both create it."""
+        for company in self.company_id:
+            company.sudo()._trace_line_user()
 
     def _line_env(self):
         """The environment the station's proxy works in: the line proxy user of the station's

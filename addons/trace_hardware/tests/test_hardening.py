@@ -1,6 +1,8 @@
+import importlib.util
 import json
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from unittest.mock import patch
 
 from odoo import fields
@@ -155,6 +157,18 @@ class TestLineApiRefusals(HardwareCase, HttpCase):
         self.assertFalse(line_user.has_group("base.group_system"))
         event = self.env["trace.event"].search([("biz_step", "=", "commissioning")], limit=1)
         self.assertEqual(event.user_id, line_user)
+
+    def test_the_migration_creates_line_users_of_older_stations(self):
+        """Stations made before line users existed get theirs from the migration, not from their
+        first post (where two posts at once would both create it)."""
+        self.company._trace_line_user().unlink()
+        path = Path(__file__).parents[1] / "migrations" / "18.0.1.1.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("trace_hw_post_migrate", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        Users = self.env["res.users"].with_context(active_test=False)
+        self.assertEqual(Users.search_count([("login", "=", self.company._trace_line_user_login())]), 1)
 
     def test_batch_keys_and_event_ids_are_per_station(self):
         other = self.station.copy({"code": "L1-CAM2"})
