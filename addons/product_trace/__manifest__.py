@@ -23,14 +23,20 @@
         "views/trace_query_views.xml",
         "views/trace_templates.xml",
         "views/res_company_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/trace_label_run_views.xml",
         "views/product_packaging_views.xml",
         "views/stock_lot_views.xml",
         "wizards/trace_code_issue_wizard_views.xml",
         "wizards/trace_pack_wizard_views.xml",
+        "wizards/trace_label_wizard_views.xml",
         "views/product_trace_menus.xml",
     ],
     "demo": [
         "demo/product_trace_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["product_trace/static/tests/tours/**/*"],
+    },
     "application": True,
 }

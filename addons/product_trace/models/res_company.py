@@ -7,6 +7,10 @@ from odoo.exceptions import UserError, ValidationError
 from tracekit import codes as tk_codes
 from tracekit import gs1
 
+# Reserved for documentation (RFC 2606): a resolver there is an example, not a configuration.
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+EXAMPLE_TLDS = ("example", "invalid")
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -66,6 +70,32 @@ class ResCompany(models.Model):
         self.ensure_one()
         base = self.trace_resolver_url or self.env["ir.config_parameter"].sudo().get_param("web.base.url")
         return (base or "").rstrip("/")
+
+    def _trace_check_resolver(self):
+        """Refuse to issue or print codes while a company's resolver is unset or an example
+        domain: every QR code printed then would point there for good."""
+        for company in self:
+            host = (urlsplit(company.trace_resolver_url or "").hostname or "").lower()
+            if not host:
+                raise UserError(
+                    _(
+                        "Set the Digital Link resolver of %(company)s before issuing or printing codes "
+                        "(Traceability > Configuration > Settings): every QR code names it for good.",
+                        company=company.name,
+                    )
+                )
+            if host in EXAMPLE_DOMAINS or host.endswith(tuple("." + domain for domain in EXAMPLE_DOMAINS)) or (
+                host.rsplit(".", 1)[-1] in EXAMPLE_TLDS
+            ):
+                raise UserError(
+                    _(
+                        "The Digital Link resolver of %(company)s is the example address %(url)s: set your own "
+                        "(Traceability > Configuration > Settings) before issuing or printing codes, which name "
+                        "it for good.",
+                        company=company.name,
+                        url=company.trace_resolver_url,
+                    )
+                )
 
     def _trace_resolver_host(self):
         self.ensure_one()

@@ -218,6 +218,7 @@ class TraceBatch(models.Model):
             raise UserError(_("Unknown code level %(level)s.", level=level))
         if self.state in ("done", "cancel"):
             raise UserError(_("Batch %(batch)s is closed: no more codes can be issued.", batch=self.name))
+        self.company_id._trace_check_resolver()
         self._check_gs1_lot()
         if level == "unit":
             self._unit_gtin()
@@ -246,6 +247,7 @@ class TraceBatch(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": _("Issue Codes"),
             "res_model": "trace.code.issue.wizard",
             "view_mode": "form",
             "target": "new",
@@ -304,8 +306,9 @@ class TraceBatch(models.Model):
 
     # Code file for a print house ----------------------------------------------------------------------
 
-    def _code_file_rows(self):
-        """Yield ``(code, level, gtin, lot, expiry, digital link, element string)`` per code."""
+    def _code_file_rows(self, level=None):
+        """Yield ``(code, level, gtin, lot, expiry, digital link, element string)`` per code (of
+        ``level``, or of every level)."""
         self.ensure_one()
         base = self.company_id._trace_resolver_base()
         lot = self.lot_id.name or None
@@ -314,7 +317,9 @@ class TraceBatch(models.Model):
         self.env["trace.code"].flush_model()
         cr = self.env.cr
         cr.execute(
-            "SELECT name, level, gtin FROM trace_code WHERE batch_id = %s ORDER BY level, id", [self.id]
+            "SELECT name, level, gtin FROM trace_code WHERE batch_id = %s AND (%s IS NULL OR level = %s) "
+            "ORDER BY level, id",
+            [self.id, level, level],
         )
         while rows := cr.fetchmany(10000):
             for name, level, gtin in rows:
@@ -334,16 +339,17 @@ class TraceBatch(models.Model):
                     yield (name, level, "", lot or "", expiry or "",
                            gs1.build_sscc_link(base, name), "(00)" + name)
 
-    def action_export_codes(self):
-        """A CSV code file of the batch for an outside print house."""
+    def action_export_codes(self, level=None):
+        """A CSV code file of the batch (of one level, or of all) for an outside print house."""
         self.ensure_one()
+        self.company_id._trace_check_resolver()
         output = io.StringIO()
         writer = csv.writer(output)
         writer.writerow(["code", "level", "gtin", "lot", "expiry", "digital_link", "element_string"])
-        writer.writerows(self._code_file_rows())
+        writer.writerows(self._code_file_rows(level))
         attachment = self.env["ir.attachment"].create(
             {
-                "name": "%s-codes.csv" % self.name,
+                "name": "%s-%s-codes.csv" % (self.name, level or "all"),
                 "raw": output.getvalue().encode(),
                 "mimetype": "text/csv",
                 "res_model": self._name,
@@ -353,12 +359,29 @@ class TraceBatch(models.Model):
         self.message_post(body=_("Code file exported for the print house."), attachment_ids=attachment.ids)
         return {"type": "ir.actions.act_url", "url": "/web/content/%s?download=true" % attachment.id, "target": "self"}
 
-    def _unit_labels(self, limit=None):
-        """Unit codes to print on the label report (the whole batch, or the first ``limit``)."""
+    def _label_codes(self, level, after_id=0, limit=None):
+        """The batch's codes of ``level`` in the order they print (after the code ``after_id``)."""
         self.ensure_one()
         return self.env["trace.code"].search(
-            [("batch_id", "=", self.id), ("level", "=", "unit")], order="id", limit=limit
+            [("batch_id", "=", self.id), ("level", "=", level), ("id", ">", after_id)], order="id asc", limit=limit
         )
+
+    def action_print_labels(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Print Labels"),
+            "res_model": "trace.label.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_batch_id": self.id},
+        }
+
+    def action_view_label_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("product_trace.trace_label_run_action")
+        action["domain"] = [("batch_id", "=", self.id)]
+        return action
 
     # Trace --------------------------------------------------------------------------------------
 

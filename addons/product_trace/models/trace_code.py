@@ -55,6 +55,11 @@ class TraceCode(models.Model):
     child_ids = fields.Many2many("trace.code", string="Contents", compute="_compute_child_ids")
     child_count = fields.Integer(compute="_compute_child_ids", string="Direct Contents")
     digital_link = fields.Char(compute="_compute_digital_link")
+    mixed = fields.Boolean(
+        string="Mixed Logistic Unit",
+        readonly=True,
+        help="A case or pallet packed with several products or lots, on purpose (set by packing).",
+    )
 
     _sql_constraints = [
         ("name_uniq", "unique(name)", "This code exists already: codes are unique."),
@@ -284,6 +289,20 @@ class TraceCode(models.Model):
     # ------------------------------------------------------------------------------------------
     # Labels
     # ------------------------------------------------------------------------------------------
+
+    def _label_contents(self):
+        """``(GTIN, count)`` of the trade items a case or pallet label declares as its contents
+        (AIs 02 and 37): a case's units; a pallet's cases when cases are trade items (a case
+        GTIN), else the units on it."""
+        self.ensure_one()
+        batch = self.batch_id
+        if not batch or self.level == "unit":
+            return None, 0
+        case_gtin = batch._case_gtin()
+        if self.level == "pallet" and case_gtin:
+            return case_gtin, self.child_count
+        unit_ids = self.search_count([("id", "in", self._subtree_ids()), ("level", "=", "unit")])
+        return (batch._unit_gtin() if batch.product_id.barcode else None), unit_ids
 
     def _label_image(self):
         """The label's symbol as a PNG data URI: the Digital Link QR for units, GS1 DataMatrix for

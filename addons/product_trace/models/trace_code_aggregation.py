@@ -16,15 +16,17 @@ class TraceCode(models.Model):
     _inherit = "trace.code"
 
     @api.model
-    def _pack(self, mapping, read_point=None, device=None):
+    def _pack(self, mapping, read_point=None, device=None, mixed=False):
         """Pack children into parents; ``mapping`` is ``{parent_code: [child_code, ...]}`` or a
         list of ``(parent_code, child_code)`` pairs. All or nothing.
 
         Rules: every code known and of the user's companies; a child active (not issued, not void)
         and not packed already; a child of a lower level than its parent (units < cases < pallets);
-        parent and child of the same company; no code inside itself. Parents that were only issued
-        become active. One AggregationEvent (ADD, packing) per parent. Returns the number of
-        children packed.
+        parent and child of the same company; no code inside itself; a case or pallet holds one
+        product and one lot (those of its own code) unless it is a mixed logistic unit: packed
+        with ``mixed``, which marks the parents so, or marked so by an earlier packing; a mixed
+        unit goes only into a mixed one. Parents that were only issued become active. One
+        AggregationEvent (ADD, packing) per parent. Returns the number of children packed.
         """
         pairs = mapping.items() if isinstance(mapping, dict) else None
         if pairs is not None:
@@ -65,12 +67,14 @@ class TraceCode(models.Model):
                 parent_id int, child_id int, parent_level varchar, child_level varchar,
                 parent_state varchar, child_state varchar, child_parent_id int,
                 parent_company int, child_company int,
-                child_batch int, child_lot int, parent_name varchar, child_name varchar
+                child_batch int, child_lot int, parent_name varchar, child_name varchar,
+                parent_product int, child_product int, parent_lot int, parent_mixed bool, child_mixed bool
             ) ON COMMIT DROP;
             TRUNCATE trace_pack;
             INSERT INTO trace_pack
             SELECT p.id, c.id, p.level, c.level, p.activation, c.activation, tr.parent_id,
-                   p.company_id, c.company_id, c.batch_id, c.lot_id, i.parent, i.child
+                   p.company_id, c.company_id, c.batch_id, c.lot_id, i.parent, i.child,
+                   p.product_id, c.product_id, p.lot_id, coalesce(p.mixed, false), coalesce(c.mixed, false)
               FROM trace_pack_input i
               LEFT JOIN trace_code p ON p.name = i.parent AND p.company_id = ANY(%(companies)s)
               LEFT JOIN trace_code c ON c.name = i.child AND c.company_id = ANY(%(companies)s)
@@ -79,8 +83,13 @@ class TraceCode(models.Model):
             """,
             {"companies": self.env.companies.ids},
         )
-        self._pack_check()
+        self._pack_check(mixed=mixed)
         now = fields.Datetime.now()
+        if mixed:
+            cr.execute(
+                """UPDATE trace_code SET mixed = true WHERE id IN (SELECT parent_id FROM trace_pack)
+                    AND NOT coalesce(mixed, false)"""
+            )
         cr.execute(
             "INSERT INTO trace_code_tree (code_id, parent_id, pack_date)"
             " SELECT child_id, parent_id, %s FROM trace_pack ORDER BY child_id",
@@ -115,12 +124,13 @@ class TraceCode(models.Model):
             "trace_pack", action="ADD", biz_step="packing", read_point=read_point, device=device, time=now
         )
         cr.execute("SET LOCAL work_mem TO DEFAULT")
-        self.invalidate_model(["activation", "state", "parent_id", "pack_date", "child_ids", "child_count"])
+        self.invalidate_model(["activation", "state", "parent_id", "pack_date", "child_ids", "child_count", "mixed"])
         return count
 
     @api.model
-    def _pack_check(self):
-        """Raise a translated error for the first rule the rows of ``trace_pack`` break."""
+    def _pack_check(self, mixed=False):
+        """Raise a translated error for the first rule the rows of ``trace_pack`` break
+        (``mixed``: the parents are packed as mixed logistic units)."""
         cr = self.env.cr
 
         def offenders(where, column="child_name"):
@@ -158,6 +168,21 @@ class TraceCode(models.Model):
             raise UserError(_("Codes %(codes)s are packed already: unpack them first.", codes=found))
         if found := offenders(SQL("child_state = 'void' OR parent_state = 'void'")):
             raise UserError(_("Codes %(codes)s are void.", codes=found))
+        if not mixed:
+            if found := offenders(
+                SQL(
+                    "NOT parent_mixed AND (child_mixed OR child_product <> parent_product"
+                    " OR child_lot IS DISTINCT FROM parent_lot)"
+                )
+            ):
+                raise UserError(
+                    _(
+                        "Codes %(codes)s are of another product or lot than the case or pallet they go into: "
+                        "a case or pallet holds one product and one lot, unless it is packed as a mixed "
+                        "logistic unit.",
+                        codes=found,
+                    )
+                )
 
     @api.model
     def _unpack(self, names, read_point=None, device=None):
@@ -189,9 +214,9 @@ class TraceCode(models.Model):
         return codes
 
     @api.model
-    def _repack(self, parent, names, read_point=None, device=None):
+    def _repack(self, parent, names, read_point=None, device=None, mixed=False):
         """Move ``names`` (packed or not) into ``parent`` in one transaction."""
         packed = self.search([("name", "in", list(names))]).filtered("parent_id")
         if packed:
             self._unpack(packed.mapped("name"), read_point=read_point, device=device)
-        return self._pack({parent: list(names)}, read_point=read_point, device=device)
+        return self._pack({parent: list(names)}, read_point=read_point, device=device, mixed=mixed)

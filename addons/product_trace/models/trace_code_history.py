@@ -154,6 +154,7 @@ class TraceCode(models.Model):
                 "state": "packed" if code.id in parent_of else code.activation,
                 "gtin": code.gtin,
                 "digital_link": code.digital_link,
+                "mixed": bool(code.mixed),
             },
             "product": {"id": code.product_id.id, "name": code.product_id.name, "gtin": code.gtin},
             "lot": {"id": code.lot_id.id, "name": code.lot_id.name} if code.lot_id else None,
@@ -164,12 +165,33 @@ class TraceCode(models.Model):
             ],
             "contents_count": len(contents_ids),
             "contents": [
-                {"id": c.id, "name": c.name, "level": c.level, "state": c.state, "parent": c.parent_id.name}
+                {"id": c.id, "name": c.name, "level": c.level, "state": c.state, "parent": c.parent_id.name,
+                 "product": c.product_id.display_name, "lot": c.lot_id.name or None}
                 for c in contents.with_context(prefetch_fields=True)
             ],
+            "contents_by_product": code._contents_by_product(contents_ids),
             "lot_siblings_count": siblings,
             "events": events._trace_data(),
         }
+
+    def _contents_by_product(self, ids):
+        """What ``ids`` (a subtree) hold per level, product and lot: ``[{level, product, lot, count}]``."""
+        if not ids:
+            return []
+        self.env.cr.execute(
+            """SELECT level, product_id, lot_id, count(*) FROM trace_code WHERE id = ANY(%s)
+                GROUP BY level, product_id, lot_id ORDER BY level, product_id, lot_id""",
+            [ids],
+        )
+        rows = self.env.cr.fetchall()
+        products = self.env["product.product"].browse({row[1] for row in rows})
+        lots = self.env["stock.lot"].browse({row[2] for row in rows if row[2]})
+        names = {p.id: p.display_name for p in products}
+        lot_names = {lot.id: lot.name for lot in lots}
+        return [
+            {"level": level, "product": names.get(product_id), "lot": lot_names.get(lot_id), "count": count}
+            for level, product_id, lot_id, count in rows
+        ]
 
     def action_open_trace(self):
         self.ensure_one()

@@ -107,6 +107,7 @@ class TraceCodeIssue(models.Model):
             raise ValidationError(_("The number of codes to issue must be positive, not %(qty)s.", qty=quantity))
         batch.ensure_one()
         company = batch.company_id
+        company._trace_check_resolver()  # also for a queued request whose resolver was unset since
         gtin, minter, ssccs = None, None, None
         if level == "unit":
             gtin, minter = batch._unit_gtin(), company._trace_minter()

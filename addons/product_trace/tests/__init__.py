@@ -1,1 +1,9 @@
-from . import test_aggregation, test_issuance, test_ledger, test_registry_integrity, test_trace_query
+from . import (
+    test_aggregation,
+    test_issuance,
+    test_label_pdf,
+    test_ledger,
+    test_registry_integrity,
+    test_tours,
+    test_trace_query,
+)

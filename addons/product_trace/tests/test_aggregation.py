@@ -117,3 +117,77 @@ class TestAggregation(TraceCase):
         self.assertEqual(wizard.child_count, 3)
         wizard.action_apply()
         self.assertEqual(self.units[:3].parent_id, self.cases[0])
+
+
+@tagged("post_install", "-at_install")
+class TestPackingRules(TraceCase):
+    """A case or pallet holds one product and one lot unless it is a mixed logistic unit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.units, cls.cases, cls.pallets = cls._active_batch(units=6, cases=3, pallets=2)
+        jasmine = cls.env["product.product"].create(
+            {"name": "Jasmine Tea 500 ml", "barcode": "6901234567939", "is_storable": True, "tracking": "lot"}
+        )
+        lot = cls.env["stock.lot"].create({"name": "J2611", "product_id": jasmine.id})
+        cls.other_batch = cls.env["trace.batch"].create(
+            {"product_id": jasmine.id, "lot_id": lot.id, "quantity": 4, "production_date": "2026-11-21"}
+        )
+        cls.other_batch.issue_codes(4)
+        cls.other_batch.action_confirm()
+        cls.other_units = cls.Code.search([("batch_id", "=", cls.other_batch.id)], order="id")
+        same_product_lot = cls.env["stock.lot"].create({"name": "L2611B", "product_id": cls.product.id})
+        cls.other_lot_batch = cls.env["trace.batch"].create(
+            {"product_id": cls.product.id, "lot_id": same_product_lot.id, "quantity": 2,
+             "production_date": "2026-11-21"}
+        )
+        cls.other_lot_batch.issue_codes(2)
+        cls.other_lot_batch.action_confirm()
+        cls.other_lot_units = cls.Code.search([("batch_id", "=", cls.other_lot_batch.id)], order="id")
+
+    def test_another_product_or_lot_is_refused_and_nothing_changes(self):
+        for stranger in (self.other_units[0], self.other_lot_units[0]):
+            before = self.snapshot()
+            with self.assertRaisesRegex(UserError, "another product or lot"):
+                self.Code._pack({self.cases[0].name: [self.units[0].name, stranger.name]})
+            self.assertEqual(self.snapshot(), before)
+
+    def test_the_pack_wizard_refuses_a_mixed_case_unless_asked(self):
+        wizard = self.env["trace.pack.wizard"].create(
+            {"parent_code": self.cases[0].name, "child_codes": "\n".join([self.units[0].name, self.other_units[0].name])}
+        )
+        with self.assertRaisesRegex(UserError, "mixed logistic unit"):
+            wizard.action_apply()
+        self.assertFalse(self.units[0].parent_id)
+        wizard.mixed = True
+        wizard.action_apply()
+        self.assertTrue(self.cases[0].mixed)
+        self.assertEqual(self.other_units[0].parent_id, self.cases[0])
+
+    def test_a_mixed_unit_shows_its_contents_per_product_and_lot(self):
+        self.Code._pack({self.cases[0].name: [self.units[0].name, self.units[1].name, self.other_units[0].name]},
+                        mixed=True)
+        data = self.cases[0]._trace_data()
+        self.assertTrue(data["code"]["mixed"])
+        groups = {(g["product"], g["lot"]): g["count"] for g in data["contents_by_product"]}
+        self.assertEqual(groups, {(self.product.display_name, "L2611A"): 2, ("Jasmine Tea 500 ml", "J2611"): 1})
+        self.assertEqual({c["product"] for c in data["contents"]}, {self.product.display_name, "Jasmine Tea 500 ml"})
+        # a mixed case stays mixed: more of anything may join it without the flag
+        self.Code._pack({self.cases[0].name: [self.other_lot_units[0].name]})
+        self.assertEqual(self.other_lot_units[0].parent_id, self.cases[0])
+
+    def test_a_mixed_case_goes_only_onto_a_mixed_pallet(self):
+        self.Code._pack({self.cases[0].name: [self.other_units[0].name]}, mixed=True)
+        self.Code._pack({self.cases[1].name: [self.units[0].name]})
+        with self.assertRaisesRegex(UserError, "another product or lot"):
+            self.Code._pack({self.pallets[0].name: [self.cases[0].name, self.cases[1].name]})
+        self.Code._pack({self.pallets[0].name: [self.cases[0].name, self.cases[1].name]}, mixed=True)
+        self.assertTrue(self.pallets[0].mixed)
+        self.assertFalse(self.pallets[1].mixed)
+
+    def test_one_product_one_lot_packs_as_before(self):
+        self.Code._pack({self.cases[0].name: self.units[:3].mapped("name")})
+        self.Code._pack({self.pallets[0].name: [self.cases[0].name]})
+        self.assertFalse(self.cases[0].mixed)
+        self.assertEqual(self.units[0]._ancestors(), self.cases[0] | self.pallets[0])

@@ -11,7 +11,12 @@ class TracePackWizard(models.TransientModel):
     operation = fields.Selection([("pack", "Pack"), ("unpack", "Unpack")], required=True, default="pack")
     parent_code = fields.Char(string="Case / Pallet")
     child_codes = fields.Text(string="Contents", help="One code per line, as a scan gun types them.")
-    child_count = fields.Integer(compute="_compute_child_count")
+    child_count = fields.Integer(string="Scanned", compute="_compute_child_count")
+    mixed = fields.Boolean(
+        string="Mixed Logistic Unit",
+        help="The case or pallet holds several products or lots on purpose; without this, all its contents "
+        "must be of its own product and lot.",
+    )
 
     @api.depends("child_codes")
     def _compute_child_count(self):
@@ -35,7 +40,7 @@ class TracePackWizard(models.TransientModel):
             if not self.parent_code:
                 raise UserError(_("Scan the case or pallet first."))
             parent = Code._resolve(self.parent_code)
-            count = Code._pack({parent.name: children})
+            count = Code._pack({parent.name: children}, mixed=self.mixed)
             message = _("%(count)s codes packed into %(parent)s.", count=count, parent=parent.name)
         else:
             count = len(Code._unpack(children))

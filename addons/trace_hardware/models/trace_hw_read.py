@@ -127,7 +127,7 @@ class TraceHwRead(models.Model):
         self.env.cr.execute(
             """
             SELECT c.name, c.id, CASE WHEN t.code_id IS NULL THEN c.activation ELSE 'packed' END,
-                   c.batch_id, c.level, t.parent_id
+                   c.batch_id, c.level, t.parent_id, c.product_id, c.lot_id, coalesce(c.mixed, false)
               FROM trace_code c LEFT JOIN trace_code_tree t ON t.code_id = c.id
              WHERE c.name = ANY(%s) AND c.company_id = %s
             """,
@@ -195,7 +195,7 @@ class TraceHwRead(models.Model):
                 continue
             if kind == "commission":
                 key = event_keys[0]
-                _id, state, code_batch, _level, _parent = codes[key]
+                _id, state, code_batch, *_rest = codes[key]
                 state = effective.get(key, state)
                 if batch and code_batch != batch.id:
                     result(event, "error", "wrong_batch",
@@ -214,13 +214,16 @@ class TraceHwRead(models.Model):
             # aggregate: the first key is the parent, the others its contents
             parent_key, child_keys = event_keys[0], event_keys[1:]
             parent = codes[parent_key]
+            # a case or pallet holds its own product and lot, unless this station packs mixed units
+            # or the parent is one already (trace.code._pack checks the same)
+            mixed = station.pack_mixed or parent[7]
             problem = None
             if parent[1] == "void":
                 problem = ("inactive", _("%(code)s is void.", code=parent_key))
             for child_key in child_keys:
                 if problem:
                     break
-                _id, state, code_batch, level, parent_id = codes[child_key]
+                _id, state, code_batch, level, parent_id, product, lot, child_mixed = codes[child_key]
                 state = effective.get(child_key, state)
                 if child_key == parent_key or LEVEL_RANK[level] >= LEVEL_RANK[parent[3]]:
                     problem = ("level", _("%(child)s cannot go into %(parent)s.", child=child_key, parent=parent_key))
@@ -230,6 +233,10 @@ class TraceHwRead(models.Model):
                     problem = ("inactive", _("%(code)s is void.", code=child_key))
                 elif state == "issued" and batch and code_batch != batch.id:
                     problem = ("wrong_batch", _("%(code)s is not a code of the running batch.", code=child_key))
+                elif not mixed and (child_mixed or product != parent[5] or lot != parent[6]):
+                    problem = ("mixed_content", _(
+                        "%(child)s is of another product or lot than %(parent)s, which is not a mixed logistic unit.",
+                        child=child_key, parent=parent_key))
             if not problem and len(set(child_keys)) != len(child_keys):
                 problem = ("invalid", _("A code is listed twice in %(code)s.", code=parent_key))
             if problem:
@@ -254,7 +261,7 @@ class TraceHwRead(models.Model):
         if to_activate:
             Code._activate_codes(to_activate, read_point=read_point, device=station.code)
         if to_pack:
-            Code._pack(to_pack, read_point=read_point, device=station.code)
+            Code._pack(to_pack, read_point=read_point, device=station.code, mixed=station.pack_mixed)
         self._store(station, fresh, results, retry, levels)
         return [results[event["id"]] for event in events]
 

@@ -36,6 +36,11 @@ class TraceHwStation(models.Model):
     case_size = fields.Integer(default=24, help="Units per case. At a manual station, 0 means no packing by hand: "
                                "units are only activated.")
     pallet_size = fields.Integer(default=24, help="Cases per pallet; 0: cases are not palletised here.")
+    pack_mixed = fields.Boolean(
+        string="Packs Mixed Logistic Units",
+        help="The cases and pallets packed here may hold several products or lots (a mixed pallet); "
+        "otherwise every one holds its own product and lot, and a read of anything else is refused.",
+    )
     device_ids = fields.One2many("trace.hw.device", "station_id", string="Devices")
     key_ids = fields.One2many("trace.hw.api.key", "station_id", string="API Keys")
     last_contact = fields.Datetime(readonly=True, copy=False)

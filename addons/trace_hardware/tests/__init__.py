@@ -1,1 +1,1 @@
-from . import test_controller, test_hardening, test_ingest
+from . import test_controller, test_hardening, test_ingest, test_translations

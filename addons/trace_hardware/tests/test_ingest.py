@@ -79,6 +79,30 @@ class TestIngest(HardwareCase):
         self.assertEqual(answer["results"][0]["error"], "already_packed")
         self.assertEqual(self.snapshot(), before)
 
+    def test_aggregation_of_another_product_is_refused_unless_the_station_packs_mixed(self):
+        jasmine = self.env["product.product"].create(
+            {"name": "Jasmine Tea", "barcode": "6901234567939", "is_storable": True, "tracking": "lot"}
+        )
+        other = self.env["trace.batch"].create(
+            {"product_id": jasmine.id, "lot_id": self.env["stock.lot"].create(
+                {"name": "J1", "product_id": jasmine.id}).id, "quantity": 2, "production_date": "2026-11-21"}
+        )
+        other.issue_codes(2)
+        other.action_confirm()
+        stranger = self.Code.search([("batch_id", "=", other.id)], limit=1)
+        children = [self.units[0].name, stranger.name]
+        before = self.snapshot()
+        _payload, (_s, answer) = self.post([self.event(self.cases[0].name, "aggregate", children)])
+        result = answer["results"][0]
+        self.assertEqual((result["status"], result["error"]), ("error", "mixed_content"))
+        self.assertIn(stranger.name, result["message"])
+        self.assertEqual(self.snapshot()[0], before[0], "nothing packed")
+        self.station.pack_mixed = True
+        _payload, (_s, answer) = self.post([self.event(self.cases[0].name, "aggregate", children)])
+        self.assertEqual(answer["results"][0]["status"], "ok")
+        self.assertTrue(self.cases[0].mixed)
+        self.assertEqual(stranger.parent_id, self.cases[0])
+
     def test_parked_read_is_retried_then_becomes_an_exception(self):
         from ..models import trace_hw_read
 
