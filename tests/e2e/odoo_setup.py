@@ -78,6 +78,13 @@ def main():
         result["print_job"] = {"id": job.id, "codes": to_print.mapped("name")}
         if spec.get("hardening_units"):
             result["hardening"] = _hardening(env, product, line, spec["hardening_units"])
+        # a station without devices for the proxy that connects over plain http to this machine
+        station = env["trace.hw.station"].create(
+            {"name": "E2E plain http", "code": "E2E-HTTP", "line_id": line.id, "role": "commissioning",
+             "batch_id": batch.id}
+        )
+        _record, key = env["trace.hw.api.key"]._generate(station)
+        result["plain_http"] = {"id": station.id, "code": station.code, "key": key}
         cr.commit()
     json.dump(result, sys.stdout)
 

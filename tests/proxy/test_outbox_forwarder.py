@@ -101,8 +101,36 @@ def test_verification_stays_on_an_unknown_ca_is_refused(odoo, tmp_path):
     assert outbox.backlog() == 2 and odoo.posts == 0
     with pytest.raises(ValueError):
         OdooClient(odoo.url, API_KEY, verify=False)
-    with pytest.raises(ValueError):
-        OdooClient(odoo.url.replace("https", "http"), API_KEY)
+    with pytest.raises(ValueError, match="plain http:// only to this machine"):
+        OdooClient("http://odoo.tea-factory.cn", API_KEY)
+    with pytest.raises(ValueError, match="plain http:// only to this machine"):
+        OdooClient("http://192.168.1.20:8069", API_KEY)
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8069", "http://127.0.0.1:8069", "http://127.0.0.2", "http://[::1]:8069"])
+def test_plain_http_is_allowed_to_this_machine_only_with_a_warning(url, caplog):
+    with caplog.at_level("WARNING"):
+        client = OdooClient(url, API_KEY)
+    assert client.base_url == url
+    assert "plain http" in caplog.text
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"url": "http://odoo.tea-factory.cn", "api_key": "k"}, "plain http:// only to this machine"),
+    ({"url": "ftp://127.0.0.1", "api_key": "k"}, "an https:// URL"),
+    ({"url": "https://odoo.tea-factory.cn", "api_key": "k", "settings": {"batch_size": "many"}}, ""),
+    ({"url": "https://odoo.tea-factory.cn", "api_key": "k", "timeout": "soon"}, ""),
+])
+def test_a_proxy_refused_at_start_says_why_in_one_line(config, message, tmp_path):
+    path = tmp_path / "proxy.json"
+    path.write_text(json.dumps(config))
+    path.chmod(0o600)
+    run = subprocess.run([sys.executable, "-m", "tracekit.proxy.cli", "run", "--config", str(path), "--outbox",
+                          str(tmp_path / "o.db")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("trace-proxy: not started:"), run.stderr
+    assert "Traceback" not in run.stderr and message in lines[0]
 
 
 def test_5xx_and_a_cut_connection_are_retried_with_backoff_and_the_same_key(odoo, ca_bundle, tmp_path):

@@ -113,11 +113,20 @@ def cmd_run(args) -> int:
     if not local.get("api_key"):
         print("trace-proxy: no API key (config api_key / api_key_file, or $TRACE_PROXY_API_KEY)", file=sys.stderr)
         return 2
-    client = OdooClient(local["url"], local["api_key"], verify=local.get("ca_bundle") or True,
-                        timeout=tuple(local.get("timeout") or (5.0, 30.0)))
-    fields = {f.name for f in dataclasses.fields(ProxySettings)}
-    settings = ProxySettings(outbox=args.outbox,
-                             **{k: v for k, v in (local.get("settings") or {}).items() if k in fields and k != "outbox"})
+    try:
+        timeout = local.get("timeout") or (5.0, 30.0)
+        if (not isinstance(timeout, list | tuple) or len(timeout) != 2
+                or not all(isinstance(t, int | float) and not isinstance(t, bool) and t > 0 for t in timeout)):
+            raise ValueError(f"timeout must be [connect seconds, read seconds], not {timeout!r}")
+        client = OdooClient(local.get("url") or "", local["api_key"], verify=local.get("ca_bundle") or True,
+                            timeout=tuple(timeout))
+        fields = {f.name for f in dataclasses.fields(ProxySettings)}
+        settings = ProxySettings(outbox=args.outbox,
+                                 **{k: v for k, v in (local.get("settings") or {}).items()
+                                    if k in fields and k != "outbox"})
+    except (TypeError, ValueError) as error:  # every refusal is one line: what is wrong, and where
+        print(f"trace-proxy: not started: {args.config}: {error}", file=sys.stderr)
+        return 2
     config = _pull_config(client, args.outbox)
     proxy = Proxy(config, settings, client=client, allowlist=allowlist)
 

@@ -17,12 +17,15 @@ key and bytes, until it is sent. Clock, sleep and randomness are injected.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import logging
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -38,6 +41,22 @@ from .protocol import (
     print_job_done_path,
 )
 
+_logger = logging.getLogger(__name__)
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
 
 class ServerError(Exception):
     """Odoo answered something other than a success."""
@@ -52,8 +71,13 @@ class OdooClient:
                  timeout: tuple[float, float] = (5.0, 30.0), session: requests.Session | None = None):
         if verify is False or verify is None or verify == "":
             raise InvalidFormat(verify, "TLS verification on (True or a CA bundle path)", "verification off")
-        if not base_url.lower().startswith("https://"):
-            raise InvalidFormat(base_url, "an https:// base URL", base_url.split(":", 1)[0])
+        scheme = base_url.split(":", 1)[0].lower() if isinstance(base_url, str) else repr(base_url)
+        if scheme == "http" and is_loopback_url(base_url):
+            # a local Odoo to try the product with (scripts/serve): the key never leaves the machine
+            _logger.warning("plain http to %s: fine for a local trial only; any other Odoo needs https", base_url)
+        elif scheme != "https":
+            raise InvalidFormat(base_url, "an https:// URL (plain http:// only to this machine: localhost, "
+                                "127.0.0.1, [::1])", scheme)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = session or requests.Session()

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import queue
@@ -57,6 +58,19 @@ class ProxySettings:
     hold_s: float = 600.0
     max_pass_reads: int = 20_000
     max_pass_s: float = 0.02  # group-commit window: a read is acknowledged within about this long
+
+    def __post_init__(self):
+        # proxy.json is edited by hand: a wrong value is refused at start, naming the setting
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if field.name == "outbox":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != value:
+                raise ValueError(f"settings.{field.name} must be a number >= 0, not {value!r}")
+            if field.type in ("int", int) and not isinstance(value, int):
+                raise ValueError(f"settings.{field.name} must be a whole number, not {value!r}")
+        if self.batch_size < 1:
+            raise ValueError(f"settings.batch_size must be at least 1, not {self.batch_size!r}")
 
 
 @dataclass
