@@ -20,7 +20,7 @@
         "views/trace_batch_views.xml",
         "views/trace_event_views.xml",
         "views/trace_factory_views.xml",
-        "views/trace_query_views.xml",
+        "views/trace_home_views.xml",
         "views/trace_templates.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
@@ -36,6 +36,7 @@
         "demo/product_trace_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["product_trace/static/src/**/*"],
         "web.assets_tests": ["product_trace/static/tests/tours/**/*"],
     },
     "application": True,

@@ -19,4 +19,7 @@
         "views/trace_hw_line_stats_views.xml",
         "views/trace_hardware_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["trace_hardware/static/tests/tours/**/*"],
+    },
 }

@@ -1,4 +1,5 @@
 from . import (
+    ir_http,
     product_packaging,
     product_product,
     res_company,
@@ -16,6 +17,7 @@ from . import (
     trace_code_tree,
     trace_event,
     trace_factory,
+    trace_home,
     trace_label_report,
     trace_label_run,
     trace_production_line,

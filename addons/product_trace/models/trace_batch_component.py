@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class TraceBatchComponent(models.Model):
@@ -18,6 +19,34 @@ class TraceBatchComponent(models.Model):
     supplier_lot = fields.Char()
     quantity = fields.Float(digits="Product Unit of Measure")
     uom_id = fields.Many2one("uom.uom", related="product_id.uom_id", string="Unit")
+
+    @api.constrains("product_id", "lot_id")
+    def _check_lot_product(self):
+        for component in self.filtered("lot_id"):
+            if component.lot_id.product_id != component.product_id:
+                raise ValidationError(
+                    _(
+                        "Lot %(lot)s is a lot of %(lot_product)s, not of %(product)s.",
+                        lot=component.lot_id.name,
+                        lot_product=component.lot_id.product_id.display_name,
+                        product=component.product_id.display_name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running_batch(self):
+        for component in self:
+            if component.batch_id.state != "draft":
+                raise UserError(
+                    _(
+                        "The raw materials of %(batch)s cannot be removed: the batch is %(state)s, and its codes "
+                        "name them.",
+                        batch=component.batch_id.name,
+                        state=dict(component.batch_id._fields["state"]._description_selection(self.env)).get(
+                            component.batch_id.state
+                        ),
+                    )
+                )
 
     def _trace_data(self):
         return [

@@ -195,5 +195,9 @@ class TraceCode(models.Model):
 
     def action_open_trace(self):
         self.ensure_one()
-        query = self.env["trace.query"].create({"query": self.name})
-        return query._action_open()
+        return {
+            "type": "ir.actions.client",
+            "tag": "product_trace.trace_home",
+            "name": self.name,
+            "context": {"trace_query": self.name},
+        }

@@ -60,14 +60,14 @@ class TraceCodeIssue(models.Model):
 
     @api.depends("quantity", "level", "batch_id.name")
     def _compute_name(self):
-        levels = dict(self._fields["level"]._description_selection(self.env))
+        # one whole sentence per level: translations cannot be built from words
+        names = {
+            "unit": _("%(qty)s unit codes for %(batch)s"),
+            "case": _("%(qty)s case codes for %(batch)s"),
+            "pallet": _("%(qty)s pallet codes for %(batch)s"),
+        }
         for issue in self:
-            issue.name = _(
-                "%(qty)s %(level)s codes for %(batch)s",
-                qty=issue.quantity,
-                level=levels.get(issue.level),
-                batch=issue.batch_id.name,
-            )
+            issue.name = names.get(issue.level, names["unit"]) % {"qty": issue.quantity, "batch": issue.batch_id.name}
 
     @api.depends("quantity", "quantity_done")
     def _compute_progress(self):

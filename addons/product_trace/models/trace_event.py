@@ -1,9 +1,11 @@
 import datetime
 import json
 
+import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from ..const import LEVELS
 
@@ -14,6 +16,51 @@ EVENT_TYPES = [
     ("transformation", "TransformationEvent"),
 ]
 ACTIONS = [("ADD", "Add"), ("OBSERVE", "Observe"), ("DELETE", "Delete")]
+_lt = LazyTranslate(__name__)
+# The CBV 2.0 vocabulary as people read it; the raw values stay in the ledger and in EPCIS.
+BIZ_STEP_LABELS = {
+    "commissioning": _lt("Commissioning"),
+    "decommissioning": _lt("Decommissioning"),
+    "packing": _lt("Packing"),
+    "unpacking": _lt("Unpacking"),
+    "shipping": _lt("Shipping"),
+    "receiving": _lt("Receiving"),
+    "departing": _lt("Departing"),
+    "arriving": _lt("Arriving"),
+    "storing": _lt("Storing"),
+    "picking": _lt("Picking"),
+    "loading": _lt("Loading"),
+    "inspecting": _lt("Inspecting"),
+    "recalling": _lt("Recalling"),
+    "returning": _lt("Returning"),
+    "destroying": _lt("Destroying"),
+    "retail_selling": _lt("Retail selling"),
+    "encoding": _lt("Encoding"),
+}
+DISPOSITION_LABELS = {
+    "active": _lt("Active"),
+    "inactive": _lt("Inactive"),
+    "in_progress": _lt("In progress"),
+    "in_transit": _lt("In transit"),
+    "container_closed": _lt("Container closed"),
+    "sellable_accessible": _lt("Sellable"),
+    "retail_sold": _lt("Sold"),
+    "recalled": _lt("Recalled"),
+    "returned": _lt("Returned"),
+    "damaged": _lt("Damaged"),
+    "expired": _lt("Expired"),
+    "destroyed": _lt("Destroyed"),
+    "encoded": _lt("Encoded"),
+}
+
+
+def cbv_label(env, labels, value):
+    """The label of a CBV value (a raw value or a CBV URI) in ``env``'s language, or the value."""
+    if not value:
+        return ""
+    key = value.rsplit("-", 1)[-1] if value.startswith("urn:epcglobal:cbv:") else value
+    label = labels.get(key)
+    return label._translate(env.lang or "en_US") if label is not None else value
 # the predicate of the GIN index on epc_ids: every event but packing (see init)
 NOT_PACKING = SQL("NOT (event_type = 'aggregation' AND action = 'ADD')")
 
@@ -49,6 +96,8 @@ class TraceEvent(models.Model):
     action = fields.Selection(ACTIONS, required=True, readonly=True)
     biz_step = fields.Char(string="Business Step", readonly=True, help="CBV 2.0 business step.")
     disposition = fields.Char(readonly=True, help="CBV 2.0 disposition.")
+    biz_step_label = fields.Char(string="Step", compute="_compute_labels")
+    disposition_label = fields.Char(string="Status", compute="_compute_labels")
     event_time = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
     event_tz = fields.Char(string="Time Zone Offset", readonly=True, default="+00:00")
     read_point = fields.Char(readonly=True)
@@ -99,9 +148,21 @@ class TraceEvent(models.Model):
 
     @api.depends("event_type", "biz_step", "action")
     def _compute_name(self):
-        types = dict(EVENT_TYPES)
+        types = dict(self._fields["event_type"]._description_selection(self.env))
+        actions = dict(self._fields["action"]._description_selection(self.env))
         for event in self:
-            event.name = "%s %s %s" % (types.get(event.event_type, ""), event.action or "", event.biz_step or "")
+            event.name = self.env._(
+                "%(step)s (%(event)s, %(action)s)",
+                step=cbv_label(self.env, BIZ_STEP_LABELS, event.biz_step) or self.env._("No step"),
+                event=types.get(event.event_type, ""),
+                action=actions.get(event.action, ""),
+            )
+
+    @api.depends("biz_step", "disposition")
+    def _compute_labels(self):
+        for event in self:
+            event.biz_step_label = cbv_label(self.env, BIZ_STEP_LABELS, event.biz_step)
+            event.disposition_label = cbv_label(self.env, DISPOSITION_LABELS, event.disposition)
 
     def _epc_ids(self):
         """``{event_id: [code ids]}`` read from the int[] column."""
@@ -135,6 +196,12 @@ class TraceEvent(models.Model):
         would show in every trace answer), so the registry's methods append them here, after
         their own checks, as the superuser; ``user_id`` and ``create_uid`` still name the user.
         """
+        if "event_tz" not in vals:
+            line = self.env["trace.production.line"].browse(vals.get("line_id") or [])
+            if not line and vals.get("batch_id"):
+                line = self.env["trace.batch"].browse(vals["batch_id"]).line_id
+            when = vals.get("event_time")
+            vals = dict(vals, event_tz=self._tz_offset(line, fields.Datetime.to_datetime(when) if when else None))
         event = self.sudo().create(vals)
         if epc_ids:
             self.env.cr.execute("UPDATE trace_event SET epc_ids = %s WHERE id = %s", [list(epc_ids), event.id])
@@ -144,14 +211,25 @@ class TraceEvent(models.Model):
     def _record_aggregations(self, table, *, action, biz_step, read_point=None, device=None, time=None):
         """Append one AggregationEvent per parent of the ``(parent_id, child_id)`` rows of ``table``."""
         disposition = "in_progress" if action == "ADD" else None
+        time = time or fields.Datetime.now()
+        # the factory of the (first) container's batch line says the time zone
+        self.env.cr.execute(
+            SQL(
+                "SELECT b.line_id FROM %s t JOIN trace_code c ON c.id = t.parent_id"
+                " JOIN trace_batch b ON b.id = c.batch_id WHERE b.line_id IS NOT NULL LIMIT 1",
+                SQL.identifier(table),
+            )
+        )
+        row = self.env.cr.fetchone()
+        line = self.env["trace.production.line"].browse(row[0] if row else [])
         self.env.cr.execute(
             _AGGREGATION_INSERT.format(table=table),
             {
                 "action": action,
                 "biz_step": biz_step,
                 "disposition": disposition,
-                "time": time or fields.Datetime.now(),
-                "tz": self._tz_offset(),
+                "time": time,
+                "tz": self._tz_offset(line, time),
                 "read_point": read_point,
                 "device": device,
                 "uid": self.env.uid,
@@ -160,10 +238,16 @@ class TraceEvent(models.Model):
         return self.env.cr.rowcount
 
     @api.model
-    def _tz_offset(self):
-        """The user's UTC offset as EPCIS writes it (+08:00)."""
-        now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
-        offset = now.strftime("%z") or "+0000"
+    def _tz_offset(self, line=None, when=None):
+        """The UTC offset as EPCIS writes it (+08:00) at ``when`` (now) where the event happened:
+        the time zone of the line's factory, else the user's."""
+        name = (line and line.factory_id.tz) or self.env.user.tz or "UTC"
+        try:
+            zone = pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            zone = pytz.UTC
+        local = pytz.UTC.localize(when or fields.Datetime.now()).astimezone(zone)
+        offset = local.strftime("%z") or "+0000"
         return "%s:%s" % (offset[:3], offset[3:])
 
     # EPCIS -------------------------------------------------------------------------------------
@@ -263,16 +347,24 @@ class TraceEvent(models.Model):
             [self.ids],
         )
         rows = {row[0]: row for row in self.env.cr.fetchall()}
+        types = dict(self._fields["event_type"]._description_selection(self.env))
+        actions = dict(self._fields["action"]._description_selection(self.env))
         line_ids = {row[8] for row in rows.values() if row[8]}
         lines = {line.id: line.display_name for line in self.env["trace.production.line"].browse(line_ids)}
         return [
             {
                 "id": event_id,
                 "type": event_type,
+                "type_label": types.get(event_type, event_type),
                 "action": action,
+                "action_label": actions.get(action, action),
                 "biz_step": biz_step,
+                "biz_step_label": cbv_label(self.env, BIZ_STEP_LABELS, biz_step),
                 "disposition": disposition,
+                "disposition_label": cbv_label(self.env, DISPOSITION_LABELS, disposition),
                 "time": fields.Datetime.to_string(time),
+                # shown in the reader's time zone; "time" (UTC) and "tz" (where it happened) stay EPCIS's
+                "local_time": fields.Datetime.to_string(fields.Datetime.context_timestamp(self, time)),
                 "tz": tz,
                 "read_point": read_point,
                 "line": lines.get(line_id),

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import ValidationError
 
 from tracekit import gs1
@@ -16,6 +17,12 @@ class TraceFactory(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one("res.partner", string="Address", check_company=True)
     gln = fields.Char(string="GLN", help="GS1 Global Location Number, used as EPCIS read point.")
+    tz = fields.Selection(
+        _tz_get,
+        string="Time Zone",
+        default=lambda self: self.env.company.partner_id.tz or self.env.user.tz or "Asia/Shanghai",
+        help="Where the factory is: its events record this time zone's offset (EPCIS eventTimeZoneOffset).",
+    )
     workshop_ids = fields.One2many("trace.workshop", "factory_id", string="Workshops")
 
     _sql_constraints = [

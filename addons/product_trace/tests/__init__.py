@@ -1,5 +1,6 @@
 from . import (
     test_aggregation,
+    test_batch_components,
     test_issuance,
     test_label_pdf,
     test_ledger,

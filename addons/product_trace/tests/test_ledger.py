@@ -1,5 +1,7 @@
 import re
 
+import pytz
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -88,3 +90,37 @@ class TestLedger(TraceCase):
             "product_trace.report_trace_code_labels", (self.cases | self.pallets).ids
         )
         self.assertIn(self.pallets.name.encode(), html)
+
+
+@tagged("post_install", "-at_install")
+class TestEventTimeZones(TraceCase):
+    """Events record the offset of their factory's time zone; people read times in their own."""
+
+    def test_events_carry_the_factory_offset_and_show_in_the_readers_zone(self):
+        self.line.factory_id.tz = "Asia/Shanghai"
+        self.env.user.tz = "Europe/Paris"
+        self.assertEqual((self.batch.line_id, self.batch.line_id.factory_id.tz), (self.line, "Asia/Shanghai"))
+        self.assertEqual(self.env["trace.event"]._tz_offset(self.line), "+08:00")
+        units, cases, _pallets = self._active_batch(units=2, cases=1, pallets=0)
+        self.Code._pack({cases.name: units.mapped("name")})
+        events = units[0]._history_events()
+        self.assertEqual({(e.biz_step, e.event_tz) for e in events}, {("commissioning", "+08:00"), ("packing", "+08:00")})
+        self.assertEqual(events[0]._to_epcis().event_time_zone_offset, "+08:00")
+        row = units[0]._trace_data()["events"][0]
+        utc = fields.Datetime.to_datetime(row["time"])
+        paris = pytz.UTC.localize(utc).astimezone(pytz.timezone("Europe/Paris")).replace(tzinfo=None)
+        self.assertEqual(row["local_time"], fields.Datetime.to_string(paris))
+        self.assertEqual(row["tz"], "+08:00")
+
+    def test_without_a_factory_zone_the_users_is_recorded(self):
+        self.line.factory_id.tz = False
+        self.env.user.tz = "Asia/Shanghai"
+        units, _cases, _pallets = self._active_batch(units=1, cases=0, pallets=0)
+        self.assertEqual(units._history_events().mapped("event_tz"), ["+08:00"])
+
+    def test_the_demo_factory_in_suzhou_records_china_time(self):
+        factory = self.env.ref("product_trace.demo_factory", raise_if_not_found=False)
+        if not factory:
+            self.skipTest("no demo data in this database")
+        self.assertEqual(factory.tz, "Asia/Shanghai")
+        self.assertEqual(self.env["trace.event"]._tz_offset(factory.workshop_ids.line_ids[:1]), "+08:00")

@@ -41,3 +41,10 @@ class TestFactoryTours(HttpCase, TraceCase):
                         login="admin", timeout=120)
         self.assertTrue(cases[0].mixed)
         self.assertEqual(stranger.parent_id, cases[0])
+
+    def test_the_home_screen_and_the_systray_trace_a_code(self):
+        units, _cases, _pallets = self._active_batch(units=3, cases=0, pallets=0)
+        self.env.cr.execute("UPDATE trace_code SET name = 'TOURHOME1' WHERE id = %s", [units[0].id])
+        self.Code.invalidate_model(["name"])
+        self.start_tour("/odoo/action-product_trace.action_trace_home", "product_trace_home_search", login="admin",
+                        timeout=120)

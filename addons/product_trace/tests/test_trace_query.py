@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from tracekit import gs1
@@ -70,20 +70,39 @@ class TestTraceQuery(TraceCase):
         pallet = self.Code.trace(self.pallets.name)
         self.assertEqual(pallet["contents_count"], 50)
 
-    def test_trace_page_with_keyboard_wedge_scan(self):
-        query = self.env["trace.query"].create({})
-        query.on_barcode_scanned(self.unit._digital_link())
-        self.assertEqual(query.code_id, self.unit)
-        self.assertIn(self.unit.name, query.result_html)
-        self.assertIn("SUP-77", query.result_html)
-        query.on_barcode_scanned("(01)123")
-        self.assertFalse(query.code_id)
-        self.assertTrue(query.error)
+    def test_trace_page_takes_a_scan_a_typed_code_or_a_link(self):
+        Home = self.env["trace.home"]
+        for text in (self.unit._digital_link(), self.unit.name, self.unit.name.lower()):
+            page = Home.trace_page(text)
+            self.assertEqual(page["code"], self.unit.name, text)
+            self.assertIn(self.unit.name, page["html"])
+            self.assertIn("SUP-77", page["html"])
+        for text, reason in (("(01)123", ""), ("", "Scan, type or paste"), ("x" * 5000, "4,096"), (["list"], "Scan")):
+            page = Home.trace_page(text)
+            self.assertNotIn("html", page)
+            self.assertIn(reason, page["error"])
 
     def test_open_trace_from_code_form(self):
         action = self.unit.action_open_trace()
-        query = self.env["trace.query"].browse(action["res_id"])
-        self.assertEqual(query.code_id, self.unit)
+        self.assertEqual((action["tag"], action["context"]["trace_query"]), ("product_trace.trace_home", self.unit.name))
+
+    def test_home_figures_per_line_and_running_batches(self):
+        self.batch.line_id = self.line
+        data = self.env["trace.home"].get_data()
+        line = next(row for row in data["lines"] if row["line_id"] == self.line.id)
+        self.assertEqual(line["today_issued"], 48 + 2 + 1)  # units, cases and the pallet
+        self.assertEqual(line["week_activated"], 48)
+        self.assertEqual(line["today_packed"], 48 + 2)  # the units into cases, the cases onto the pallet
+        batch = next(row for row in data["batches"] if row["id"] == self.batch.id)
+        self.assertEqual((batch["planned"], batch["active"], batch["progress"]), (48, 48, 100.0))
+
+    def test_home_is_for_traceability_users(self):
+        outsider = self.env["res.users"].create({"name": "Clerk", "login": "clerk_no_trace",
+                                                 "groups_id": [(6, 0, [self.env.ref("base.group_user").id])]})
+        with self.assertRaises(AccessError):
+            self.env["trace.home"].with_user(outsider).get_data()
+        with self.assertRaises(AccessError):
+            self.env["trace.home"].with_user(outsider).trace_page(self.unit.name)
 
     def test_user_of_another_company_sees_nothing(self):
         other = self.env["res.company"].create({"name": "Other Co", "trace_resolver_url": "https://id.other.test"})

@@ -1,5 +1,6 @@
 from . import (
     res_company,
+    trace_home,
     trace_hw_api_key,
     trace_hw_device,
     trace_hw_ingest,

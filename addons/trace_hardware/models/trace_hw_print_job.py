@@ -44,8 +44,14 @@ class TraceHwPrintJob(models.Model):
 
     @api.depends("kind", "code_ids")
     def _compute_name(self):
+        # one whole sentence per kind: translations cannot be built from words
+        names = {
+            "unit": _("%(count)s unit labels"),
+            "case": _("%(count)s case labels"),
+            "pallet": _("%(count)s pallet labels"),
+        }
         for job in self:
-            job.name = _("%(count)s %(kind)s labels", count=len(job.code_ids), kind=job.kind)
+            job.name = names.get(job.kind, names["unit"]) % {"count": len(job.code_ids)}
 
     def _labels(self):
         """Label fields for tracekit.labels.zpl, one dict per code."""

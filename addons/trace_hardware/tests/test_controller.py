@@ -47,7 +47,8 @@ class TestController(HardwareCase, HttpCase):
         self.assertEqual(self.station.device_ids.mapped(lambda d: (d.status, d.reads, d.rejects, d.noise)),
                          [("ok", 100, 2, 7)])
         printer = self.env["trace.hw.device"].create(
-            {"name": "Printer", "code": "zpl1", "driver": "zpl_tcp", "role": "printer", "station_id": self.station.id}
+            {"name": "Printer", "code": "zpl1", "driver": "zpl_tcp", "role": "printer", "station_id": self.station.id,
+             "settings": {"host": "127.0.0.1", "port": 9100}}
         )
         job = self.env["trace.hw.print.job"].create(
             {"station_id": self.station.id, "device_id": printer.id, "kind": "unit", "code_ids": self.units[:3].ids}

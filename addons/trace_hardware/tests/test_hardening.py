@@ -185,7 +185,8 @@ class TestLineApiRefusals(HardwareCase, HttpCase):
 
     def test_print_jobs_are_not_marked_on_fetch_and_reported_once(self):
         printer = self.env["trace.hw.device"].create(
-            {"name": "Printer", "code": "zpl1", "driver": "zpl_tcp", "role": "printer", "station_id": self.station.id}
+            {"name": "Printer", "code": "zpl1", "driver": "zpl_tcp", "role": "printer", "station_id": self.station.id,
+             "settings": {"host": "127.0.0.1", "port": 9100}}
         )
         job = self.env["trace.hw.print.job"].create(
             {"station_id": self.station.id, "device_id": printer.id, "kind": "unit", "code_ids": self.units[:3].ids}
