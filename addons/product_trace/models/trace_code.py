@@ -15,6 +15,10 @@ from ..tools import drop_foreign_keys
 
 _logger = logging.getLogger(__name__)
 
+# the stored columns of a code, read in one go
+CODE_COLUMNS = ["name", "gtin", "level", "activation", "product_id", "lot_id", "batch_id", "company_id", "mixed",
+                "create_date"]
+
 
 class TraceCode(models.Model):
     """One identified object: a unit, a case or a pallet.
@@ -253,7 +257,8 @@ class TraceCode(models.Model):
         key = data.sscc or data.serial
         if not key:
             raise UserError(_("%(text)s names no unit, case or pallet.", text=text.strip()))
-        code = self.search([("name", "=", key), ("company_id", "in", companies.ids)], limit=1)
+        # the code's own columns come with the search: every caller reads them next
+        code = self.search_fetch([("name", "=", key), ("company_id", "in", companies.ids)], CODE_COLUMNS, limit=1)
         if not code and data.source == "serial":
             # typed by hand: Crockford base32 forgives o/i/l and lower case
             try:
@@ -261,7 +266,9 @@ class TraceCode(models.Model):
             except TraceKitError:
                 normalized = None
             if normalized and normalized != key:
-                code = self.search([("name", "=", normalized), ("company_id", "in", companies.ids)], limit=1)
+                code = self.search_fetch(
+                    [("name", "=", normalized), ("company_id", "in", companies.ids)], CODE_COLUMNS, limit=1
+                )
         if not code:
             raise UserError(_("Unknown code %(code)s.", code=key))
         if data.gtin and code.gtin and data.gtin != code.gtin:

@@ -4,6 +4,7 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from .trace_code import CODE_COLUMNS
 from .trace_event import NOT_PACKING
 
 
@@ -14,7 +15,8 @@ class TraceCode(models.Model):
 
     def _chain(self):
         """This code's rows of the packing tree from this code up, nearest first:
-        ``[(code id, parent id, packed on)]`` (one recursive query, one index probe per level)."""
+        ``[(code id, parent id, packed on, parent name, parent level, parent activation)]``
+        (one recursive query, one index probe per level)."""
         self.ensure_one()
         self.flush_model()
         self.env.cr.execute(
@@ -26,7 +28,8 @@ class TraceCode(models.Model):
                   FROM trace_code_tree t JOIN up ON t.code_id = up.parent_id
                  WHERE up.depth < 10
             )
-            SELECT code_id, parent_id, pack_date FROM up ORDER BY depth
+            SELECT up.code_id, up.parent_id, up.pack_date, c.name, c.level, c.activation
+              FROM up JOIN trace_code c ON c.id = up.parent_id ORDER BY up.depth
             """,
             [self.id],
         )
@@ -34,7 +37,7 @@ class TraceCode(models.Model):
 
     def _ancestors(self):
         """The codes this one is packed in, nearest first."""
-        return self.browse([parent_id for _code_id, parent_id, _date in self._chain()])
+        return self.browse([row[1] for row in self._chain()])
 
     def _subtree_ids(self):
         """Ids of everything packed inside this code, level by level (a set per level)."""
@@ -65,7 +68,7 @@ class TraceCode(models.Model):
         self.ensure_one()
         chain = self._chain() if chain is None else chain
         self.env["trace.event"].flush_model()
-        ancestors = [parent_id for _code_id, parent_id, _date in chain]
+        ancestors = [row[1] for row in chain]
         codes = [self.id] + ancestors
         # Through the GIN index on epc_ids: the events naming this code or an ancestor, but for
         # packing events, which are found through the containers the codes have been in (their
@@ -110,7 +113,7 @@ class TraceCode(models.Model):
         # an ancestor's events count from the moment this code joined that ancestor's subtree:
         # the latest packing date on the way up to it
         since, joined = {}, None
-        for (_code_id, parent_id, packed_on) in chain:
+        for _code_id, parent_id, packed_on, *_parent in chain:
             joined = max(filter(None, [joined, packed_on]), default=None)
             since[parent_id] = joined or self.create_date
         found = {}
@@ -131,13 +134,11 @@ class TraceCode(models.Model):
 
     def _trace_data(self):
         self.ensure_one()
-        self.fetch(["name", "gtin", "level", "activation", "product_id", "lot_id", "batch_id", "company_id", "create_date"])
+        self.fetch(CODE_COLUMNS)  # read already when the code was resolved
         # the answer reads a few fields of wide records (company, product, lot): fetch only those
         code = self.with_context(prefetch_fields=False)
         chain = code._chain()
-        parent_of = {code_id: parent_id for code_id, parent_id, _date in chain}
-        ancestors = code.browse([parent_id for _code_id, parent_id, _date in chain])
-        ancestors.fetch(["name", "level", "activation"])
+        parent_of = {row[0]: row[1] for row in chain}
         contents_ids = code._subtree_ids()
         contents = code.search([("id", "in", contents_ids)], limit=50, order="level desc, id") if contents_ids else code.browse()
         siblings = 0
@@ -160,8 +161,8 @@ class TraceCode(models.Model):
             "lot": {"id": code.lot_id.id, "name": code.lot_id.name} if code.lot_id else None,
             "batch": batch,
             "ancestors": [
-                {"id": a.id, "name": a.name, "level": a.level, "state": "packed" if a.id in parent_of else a.activation}
-                for a in ancestors
+                {"id": parent_id, "name": name, "level": level, "state": "packed" if parent_id in parent_of else activation}
+                for _code_id, parent_id, _date, name, level, activation in chain
             ],
             "contents_count": len(contents_ids),
             "contents": [
@@ -171,7 +172,7 @@ class TraceCode(models.Model):
             ],
             "contents_by_product": code._contents_by_product(contents_ids),
             "lot_siblings_count": siblings,
-            "events": events._trace_data(),
+            "events": events._trace_data({code.id: code.name, **{row[1]: row[3] for row in chain}}),
         }
 
     def _contents_by_product(self, ids):

@@ -327,19 +327,19 @@ class TraceEvent(models.Model):
         )
         return {"type": "ir.actions.act_url", "url": "/web/content/%s?download=true" % attachment.id, "target": "self"}
 
-    def _trace_data(self):
+    def _trace_data(self, code_names=None):
         """The trace answer's rows of these events, in this order: one query, names joined (the
         answer is read at every scan, and the ORM would read the wide event, user and partner
-        rows one model at a time)."""
+        rows one model at a time). ``code_names``: ``{code id: name}`` the caller knows already
+        (the code and its containers), so that only other parents are read."""
         if not self:
             return []
         self.flush_model()
         self.env.cr.execute(
             """
             SELECT e.id, e.event_type, e.action, e.biz_step, e.disposition, e.event_time, e.event_tz,
-                   e.read_point, e.line_id, parent.name, e.quantity, partner.name, e.device
+                   e.read_point, e.line_id, e.parent_code_id, e.quantity, partner.name, e.device
               FROM trace_event e
-              LEFT JOIN trace_code parent ON parent.id = e.parent_code_id
               LEFT JOIN res_users users ON users.id = e.user_id
               LEFT JOIN res_partner partner ON partner.id = users.partner_id
              WHERE e.id = ANY(%s)
@@ -347,6 +347,9 @@ class TraceEvent(models.Model):
             [self.ids],
         )
         rows = {row[0]: row for row in self.env.cr.fetchall()}
+        names = dict(code_names or {})
+        if missing := {row[9] for row in rows.values() if row[9] and row[9] not in names}:
+            names.update((code.id, code.name) for code in self.env["trace.code"].browse(missing))
         types = dict(self._fields["event_type"]._description_selection(self.env))
         actions = dict(self._fields["action"]._description_selection(self.env))
         line_ids = {row[8] for row in rows.values() if row[8]}
@@ -368,11 +371,11 @@ class TraceEvent(models.Model):
                 "tz": tz,
                 "read_point": read_point,
                 "line": lines.get(line_id),
-                "parent": parent,
+                "parent": names.get(parent_id),
                 "quantity": quantity,
                 "user": user,
                 "device": device,
             }
-            for event_id, event_type, action, biz_step, disposition, time, tz, read_point, line_id, parent, quantity,
+            for event_id, event_type, action, biz_step, disposition, time, tz, read_point, line_id, parent_id, quantity,
             user, device in (rows[event_id] for event_id in self.ids)
         ]
