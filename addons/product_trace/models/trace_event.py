@@ -338,7 +338,8 @@ class TraceEvent(models.Model):
         self.env.cr.execute(
             """
             SELECT e.id, e.event_type, e.action, e.biz_step, e.disposition, e.event_time, e.event_tz,
-                   e.read_point, e.line_id, e.parent_code_id, e.quantity, partner.name, e.device
+                   e.read_point, e.line_id, e.parent_code_id, e.quantity, partner.name, e.device,
+                   e.source_list -> 0 ->> 1, e.destination_list -> 0 ->> 1, e.biz_transaction_list -> 0 ->> 1
               FROM trace_event e
               LEFT JOIN res_users users ON users.id = e.user_id
               LEFT JOIN res_partner partner ON partner.id = users.partner_id
@@ -375,7 +376,11 @@ class TraceEvent(models.Model):
                 "quantity": quantity,
                 "user": user,
                 "device": device,
+                # EPCIS source, destination and business transaction (the first of each)
+                "source": source,
+                "destination": destination,
+                "transaction": transaction,
             }
             for event_id, event_type, action, biz_step, disposition, time, tz, read_point, line_id, parent_id, quantity,
-            user, device in (rows[event_id] for event_id in self.ids)
+            user, device, source, destination, transaction in (rows[event_id] for event_id in self.ids)
         ]
