@@ -6,8 +6,9 @@ import threading
 from odoo.tools import SQL
 
 
-def drop_foreign_keys(model):
-    """Withdraw the foreign keys Odoo queued or made for ``model``'s table.
+def drop_foreign_keys(model, columns=None):
+    """Withdraw the foreign keys Odoo queued or made for ``model``'s table (of ``columns`` only,
+    when given).
 
     Called after the fields' own foreign-key requests (``pool.post_init``) by the registry's big
     tables, which carry no foreign keys by design (see ``trace.code``): PostgreSQL checks those
@@ -15,9 +16,15 @@ def drop_foreign_keys(model):
     refer to are kept alive by ``@api.ondelete`` guards instead.
     """
     table = model._table
-    for key in [key for key in model.pool._foreign_keys if key[0] == table]:
+    for key in [key for key in model.pool._foreign_keys if key[0] == table and (columns is None or key[1] in columns)]:
         del model.pool._foreign_keys[key]
-    model.env.cr.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+    model.env.cr.execute(
+        """SELECT c.conname FROM pg_constraint c
+            WHERE c.conrelid = %s::regclass AND c.contype = 'f'
+              AND (%s IS NULL OR (SELECT a.attname FROM pg_attribute a
+                                   WHERE a.attrelid = c.conrelid AND a.attnum = c.conkey[1]) = ANY(%s))""",
+        [table, columns and list(columns), columns and list(columns)],
+    )
     for (name,) in model.env.cr.fetchall():
         model.env.cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(table), SQL.identifier(name)))
 

@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.addons.product_trace.const import LEVELS
+from odoo.addons.product_trace.tools import drop_foreign_keys
 
 
 class TraceScan(models.Model):
@@ -40,3 +41,10 @@ class TraceScanUnit(models.Model):
     lot_id = fields.Many2one("stock.lot", readonly=True)
 
     _sql_constraints = [("code_uniq", "unique(code_id)", "This code is held by another open transfer.")]
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        # a pallet's scan writes ~1,500 rows: no foreign-key trigger per row to the code, product
+        # and lot tables (codes are never deleted); the scan's key stays, its cascade frees the rows
+        self.pool.post_init(drop_foreign_keys, self, ("code_id", "picking_id", "product_id", "lot_id"))
+        return result

@@ -205,3 +205,32 @@ class TestScanning(TraceCase):
         holders = {(h["custody"], h["holder"]): (h["unit"], h["case"], h["pallet"]) for h in self.lot._trace_holders()}
         self.assertEqual(holders[("Delivered", self.dealer.display_name)], (24, 1, 0))
         self.assertEqual(holders[("At the factory", None)], (24, 1, 1))
+
+    def test_a_unit_goes_cdb_to_rdb_to_dealer_hop_by_hop_with_in_transit(self):
+        rdb = self.env["stock.warehouse"].create({"name": "Suzhou RDB", "code": "RDB1", "company_id": self.company.id})
+        transit = self.env["stock.location"].create({"name": "CDB to RDB1", "usage": "transit",
+                                                     "location_id": self.env.ref("stock.stock_location_locations_virtual").id})
+
+        def transfer(picking_type, source, destination, quantity=48):
+            picking = self.env["stock.picking"].create(
+                {"picking_type_id": picking_type.id, "location_id": source.id, "location_dest_id": destination.id,
+                 "partner_id": self.dealer.id,
+                 "move_ids": [Command.create({"name": "tea", "product_id": self.product.id, "product_uom_qty": quantity,
+                                              "product_uom": self.product.uom_id.id, "location_id": source.id,
+                                              "location_dest_id": destination.id})]})
+            picking.action_confirm()
+            self.assertTrue(picking.trace_scan(self.pallets.name)["ok"], picking.name)
+            picking.button_validate()
+            self.assertEqual(picking.state, "done")
+            return picking
+
+        out = transfer(self.warehouse.int_type_id, self.stock, transit)
+        self.assertEqual((self.units[0].custody, self.units[0].location_id), ("in_transit", transit))
+        receipt = transfer(rdb.in_type_id, transit, rdb.lot_stock_id)
+        self.assertEqual((self.units[0].custody, self.units[0].location_id), ("in_stock", rdb.lot_stock_id))
+        delivered = transfer(rdb.out_type_id, rdb.lot_stock_id, self.customers)
+        self.assertEqual((self.units[0].custody, self.units[0].holder_id), ("delivered", self.dealer))
+        hops = self.units[0]._trace_data()["logistics"]
+        self.assertEqual([hop["transfer"] for hop in hops], [out.name, receipt.name, delivered.name])
+        self.assertEqual([hop["to"] for hop in hops], [transit.complete_name, rdb.lot_stock_id.complete_name,
+                                                       self.customers.complete_name])
