@@ -153,11 +153,11 @@ def odoo_line(tmp_path_factory):
     process = front = None
     try:
         install = subprocess.run(
-            [odoo_bin, f"--addons-path={ADDONS}", "-d", db, "-i", "trace_hardware", "--without-demo=all",
+            [odoo_bin, f"--addons-path={ADDONS}", "-d", db, "-i", "trace_hardware,trace_stock", "--without-demo=all",
              "--stop-after-init", "--http-port=0", "--max-cron-threads=0", "--log-level=warn", f"--logfile={log}"],
             capture_output=True, text=True, timeout=600)
         if install.returncode != 0:
-            raise RuntimeError(f"installing trace_hardware failed: {install.stderr[-2000:]}")
+            raise RuntimeError(f"installing trace_hardware and trace_stock failed: {install.stderr[-2000:]}")
         spec = {"units": UNITS, "cases": CASES, "pallets": PALLETS, "case_size": CASE_SIZE,
                 "pallet_size": PALLET_SIZE, "commissioning_port": ptys["commissioning"].name,
                 "aggregation_port": ptys["aggregation"].name, "print_units": PRINT_UNITS,
