@@ -7,7 +7,7 @@
     "author": "Trace Product Authors",
     "website": "https://github.com/trace-product/trace",
     "license": "LGPL-3",
-    "depends": ["product_trace", "l10n_cn_city"],
+    "depends": ["product_trace", "trace_stock", "l10n_cn_city"],
     "data": [
         "security/ir.model.access.csv",
         "data/trace.prefecture.csv",
@@ -17,6 +17,7 @@
         "views/trace_dealer_territory_views.xml",
         "views/res_partner_views.xml",
         "views/trace_dealer_menus.xml",
+        "views/trace_templates.xml",
     ],
     "demo": [
         "demo/trace_dealer_demo.xml",

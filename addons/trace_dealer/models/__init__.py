@@ -1,1 +1,10 @@
-from . import res_city, res_partner, trace_county, trace_dealer_territory, trace_prefecture
+from . import (
+    res_city,
+    res_partner,
+    stock_lot,
+    stock_picking,
+    trace_code,
+    trace_county,
+    trace_dealer_territory,
+    trace_prefecture,
+)

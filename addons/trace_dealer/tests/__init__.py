@@ -1,1 +1,1 @@
-from . import test_counties, test_dealers
+from . import test_counties, test_dealers, test_shipping_binding

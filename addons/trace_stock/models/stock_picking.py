@@ -390,9 +390,14 @@ class StockPicking(models.Model):
                 },
                 epc_ids=scans.code_id.ids,
             )
+            picking._trace_bind_codes()
             cr.execute(SQL("DELETE FROM trace_scan_unit WHERE picking_id = %s", picking.id))
         self.env["trace.code"].invalidate_model(["location_id", "custody", "holder_id"])
         self.env["trace.scan.unit"].invalidate_model()
+
+    def _trace_bind_codes(self):
+        """What else the codes of this validated transfer (``trace_scan_unit`` rows of it) are
+        bound to; other addons add theirs (the dealer and territory of a shipment)."""
 
     def action_cancel(self):
         result = super().action_cancel()

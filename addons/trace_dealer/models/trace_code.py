@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class TraceCode(models.Model):
+    """The dealer a code was shipped to and the territory of that shipment (the delivery
+    address's province, city and county): what diversion checks compare a later scan against.
+    Written with set-based SQL when the shipment is validated."""
+
+    _inherit = "trace.code"
+
+    dealer_id = fields.Many2one("res.partner", readonly=True)
+    territory_state_id = fields.Many2one("res.country.state", string="Shipped to Province", readonly=True)
+    territory_prefecture_id = fields.Many2one("trace.prefecture", string="Shipped to City", readonly=True)
+    territory_county_id = fields.Many2one("trace.county", string="Shipped to County", readonly=True)
+
+    def _trace_data(self):
+        data = super()._trace_data()
+        data["distribution"] = {
+            "dealer": self.dealer_id.display_name or None,
+            "province": self.territory_state_id.name or None,
+            "city": self.territory_prefecture_id.name or None,
+            "county": self.territory_county_id.name or None,
+        }
+        return data
