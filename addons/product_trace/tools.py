@@ -53,7 +53,7 @@ class CopyPipe:
     :attr:`error`); :meth:`close` stops a producer whose COPY failed.
     """
 
-    def __init__(self, chunks, depth=4):
+    def __init__(self, chunks, depth=2):
         self._queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self.error = None

@@ -14,8 +14,8 @@ _logger = logging.getLogger(__name__)
 SYNC_LIMIT = 100_000
 CHUNK_SIZE = 250_000
 # Codes minted per slice of an issuance's COPY, and the size of the COPY's reads.
-MINT_SLICE = 50_000
-COPY_READ_SIZE = 1 << 16
+MINT_SLICE = 100_000
+COPY_READ_SIZE = 1 << 20
 
 # Columns written by the COPY of an issuance, in this order.
 _ISSUE_COLUMNS = (
@@ -171,11 +171,12 @@ class TraceCodeIssue(models.Model):
         return quantity
 
     def _run(self):
-        """Issue everything that is left, in this transaction."""
+        """Issue everything that is left, in this transaction: one COPY per request (its codes
+        are minted a slice at a time, so memory stays bounded), the planner's statistics once."""
         issued = 0
         for issue in self:
-            while issue.state == "queued" and (done := issue._run_chunk(CHUNK_SIZE, analyze=False)):
-                issued += done
+            if issue.state == "queued":
+                issued += issue._run_chunk(issue.quantity - issue.quantity_done, analyze=False)
         if issued > 10000:
             self.env.cr.execute("ANALYZE trace_code")
 

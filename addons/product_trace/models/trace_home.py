@@ -126,9 +126,8 @@ class TraceHome(models.AbstractModel):
 
     def _alerts(self):
         """What needs handling, as ``[{"label", "count", "action"}]`` (other addons add theirs)."""
-        failed = self.env["trace.label.run"].search_count([("state", "=", "failed")]) + self.env[
-            "trace.code.issue"
-        ].search_count([("state", "=", "failed")])
+        mine = [("state", "=", "failed"), ("company_id", "in", self.env.companies.ids)]
+        failed = self.env["trace.label.run"].search_count(mine) + self.env["trace.code.issue"].search_count(mine)
         alerts = []
         if failed:
             alerts.append({"label": _("Failed issuances and label runs"), "count": failed,
