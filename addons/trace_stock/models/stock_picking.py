@@ -256,13 +256,24 @@ class StockPicking(models.Model):
         except UserError as error:
             return self._trace_refusal("unknown_code", error.args[0] if error.args else str(error))
         scan = self.trace_scan_ids.filtered(lambda s: s.code_id == code)
-        if not scan:
-            return self._trace_refusal(
-                "not_scanned", _("%(code)s is not scanned in this transfer (as itself).", code=code.name)
-            )
-        units = scan.unit_count
-        scan.sudo().unlink()  # its held codes go with it (cascade)
-        return {"ok": True, "code": code.name, "units": -units, "summary": self._trace_summary()}
+        if scan:
+            units = scan.unit_count
+            scan.sudo().unlink()  # its held codes go with it (cascade)
+            return {"ok": True, "code": code.name, "units": -units, "summary": self._trace_summary()}
+        held = self.env["trace.scan.unit"].sudo().search([("code_id", "=", code.id), ("picking_id", "=", self.id)])
+        if not held:
+            return self._trace_refusal("not_scanned", _("%(code)s is not scanned in this transfer.", code=code.name))
+        # a case (or unit) inside a scanned pallet: it leaves the pallet (an unpacking) and the transfer
+        scan = held.scan_id.sudo()
+        with self.env.cr.savepoint():
+            self.env["trace.code"]._unpack([code.name])
+            rows = self._trace_subtree(code)
+            units = sum(1 for row in rows if row["level"] == "unit")
+            self.env.cr.execute("DELETE FROM trace_scan_unit WHERE picking_id = %s AND code_id = ANY(%s)",
+                                [self.id, [row["id"] for row in rows]])
+            self.env["trace.scan.unit"].invalidate_model()
+            scan.unit_count -= units
+        return {"ok": True, "code": code.name, "units": -units, "unpacked": True, "summary": self._trace_summary()}
 
     def trace_summary(self):
         """The scan screen's view of this transfer (see :meth:`_trace_summary`)."""

@@ -234,3 +234,19 @@ class TestScanning(TraceCase):
         self.assertEqual([hop["transfer"] for hop in hops], [out.name, receipt.name, delivered.name])
         self.assertEqual([hop["to"] for hop in hops], [transit.complete_name, rdb.lot_stock_id.complete_name,
                                                        self.customers.complete_name])
+
+    def test_a_case_unscanned_out_of_a_scanned_pallet_leaves_the_pallet_and_the_transfer(self):
+        picking = self.delivery()
+        self.assertTrue(picking.trace_scan(self.pallets.name)["ok"])
+        answer = picking.trace_unscan(self.cases[1].name)
+        self.assertTrue(answer["ok"], answer)
+        self.assertEqual((answer["units"], answer["unpacked"]), (-24, True))
+        self.assertEqual(answer["summary"]["lines"][0]["scanned"], 24)
+        self.assertFalse(self.cases[1].parent_id, "an unpacking")
+        self.assertEqual(picking.trace_scan_ids.unit_count, 24)
+        backorder = picking.button_validate()  # 24 of 48: Odoo asks about a backorder
+        self.env[backorder["res_model"]].with_context(**backorder["context"]).create({}).process()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(set(self.units[:24].mapped("custody")), {"delivered"})
+        self.assertFalse(self.units[24].custody)
+        self.assertEqual(picking.trace_unscan(self.cases[1].name)["error"], "closed")

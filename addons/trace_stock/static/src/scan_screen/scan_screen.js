@@ -71,7 +71,8 @@ export class TraceScanScreen extends Component {
             const answer = await this.orm.call("stock.picking", "trace_scan", [[this.state.pickingId], text], { unpack });
             this.state.summary = answer.summary;
             const message = answer.ok ? _t("%(units)s units", { units: answer.units }) : answer.message;
-            this.report(answer.ok, text, message, { canUnpack: answer.can_unpack, level: answer.level });
+            this.report(answer.ok, text, message,
+                { canUnpack: answer.can_unpack, level: answer.level, canUnscan: answer.ok || answer.error === "already_scanned" });
         } finally {
             this.state.busy = false;
             if (this.input.el) {
