@@ -377,10 +377,15 @@ class StockPicking(models.Model):
             if source.usage == "customer":
                 custody = "returned"
             holder = picking.partner_id.commercial_partner_id.id if destination.usage == "customer" else None
+            columns = {"location_id": destination.id, "custody": custody, "holder_id": holder,
+                       **picking._trace_code_binding()}
+            # the moved codes' rows are wide: rewritten once, with everything they are bound to
             cr.execute(
-                """UPDATE trace_code c SET location_id = %(location)s, custody = %(custody)s, holder_id = %(holder)s
-                     FROM trace_scan_unit u WHERE u.code_id = c.id AND u.picking_id = %(picking)s""",
-                {"location": destination.id, "custody": custody, "holder": holder, "picking": picking.id},
+                SQL(
+                    "UPDATE trace_code c SET %s FROM trace_scan_unit u WHERE u.code_id = c.id AND u.picking_id = %s",
+                    SQL(", ").join(SQL("%s = %s", SQL.identifier(name), value) for name, value in columns.items()),
+                    picking.id,
+                )
             )
             receiving = picking.picking_type_id.code == "incoming"
             scans = picking.trace_scan_ids
@@ -401,14 +406,16 @@ class StockPicking(models.Model):
                 },
                 epc_ids=scans.code_id.ids,
             )
-            picking._trace_bind_codes()
             cr.execute(SQL("DELETE FROM trace_scan_unit WHERE picking_id = %s", picking.id))
-        self.env["trace.code"].invalidate_model(["location_id", "custody", "holder_id"])
+        self.env["trace.code"].invalidate_model()
         self.env["trace.scan.unit"].invalidate_model()
 
-    def _trace_bind_codes(self):
-        """What else the codes of this validated transfer (``trace_scan_unit`` rows of it) are
-        bound to; other addons add theirs (the dealer and territory of a shipment)."""
+    def _trace_code_binding(self):
+        """``{trace_code column: value}`` that the codes of this validated transfer are bound to
+        besides their location, custody and holder; other addons add theirs (the dealer and
+        territory of a shipment)."""
+        self.ensure_one()
+        return {}
 
     def action_cancel(self):
         result = super().action_cancel()
