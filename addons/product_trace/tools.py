@@ -3,6 +3,7 @@
 import queue
 import threading
 
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 
@@ -105,3 +106,17 @@ class CopyPipe:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def check_lot_of_product(records):
+    """Refuse records whose ``lot_id`` is a lot of another product than their ``product_id``."""
+    for record in records.filtered("lot_id"):
+        if record.lot_id.product_id != record.product_id:
+            raise ValidationError(
+                record.env._(
+                    "Lot %(lot)s is a lot of %(other)s, not of %(product)s.",
+                    lot=record.lot_id.name,
+                    other=record.lot_id.product_id.display_name,
+                    product=record.product_id.display_name,
+                )
+            )

@@ -9,7 +9,7 @@ from tracekit import gs1
 from tracekit.errors import TraceKitError
 
 from ..const import BATCH_PRINTED_FIELDS, LEVEL_RANK
-from ..tools import changed_fields
+from ..tools import changed_fields, check_lot_of_product
 from .trace_code_issue import SYNC_LIMIT
 
 
@@ -107,16 +107,7 @@ class TraceBatch(models.Model):
 
     @api.constrains("product_id", "lot_id")
     def _check_lot_product(self):
-        for batch in self.filtered("lot_id"):
-            if batch.lot_id.product_id != batch.product_id:
-                raise ValidationError(
-                    _(
-                        "Lot %(lot)s is a lot of %(other)s, not of %(product)s.",
-                        lot=batch.lot_id.name,
-                        other=batch.lot_id.product_id.display_name,
-                        product=batch.product_id.display_name,
-                    )
-                )
+        check_lot_of_product(self)
 
     @api.model_create_multi
     def create(self, vals_list):

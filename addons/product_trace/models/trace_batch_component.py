@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
+
+from ..tools import check_lot_of_product
 
 
 class TraceBatchComponent(models.Model):
@@ -22,16 +24,7 @@ class TraceBatchComponent(models.Model):
 
     @api.constrains("product_id", "lot_id")
     def _check_lot_product(self):
-        for component in self.filtered("lot_id"):
-            if component.lot_id.product_id != component.product_id:
-                raise ValidationError(
-                    _(
-                        "Lot %(lot)s is a lot of %(lot_product)s, not of %(product)s.",
-                        lot=component.lot_id.name,
-                        lot_product=component.lot_id.product_id.display_name,
-                        product=component.product_id.display_name,
-                    )
-                )
+        check_lot_of_product(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running_batch(self):
