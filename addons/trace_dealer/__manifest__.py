@@ -2,7 +2,7 @@
     "name": "Product Traceability: Dealers and Territories",
     "summary": "Dealer networks on partners (parent dealers, levels) with authorised sales territories "
     "by province, city and county, and China's counties as data",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "author": "Trace Product Authors",
     "website": "https://github.com/trace-product/trace",
@@ -22,4 +22,7 @@
     "demo": [
         "demo/trace_dealer_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["trace_dealer/static/tests/tours/**/*"],
+    },
 }

@@ -25,7 +25,20 @@ class ResPartner(models.Model):
     trace_territory_summary = fields.Char(
         string="Territory", compute="_compute_trace_territory_summary")
     trace_dealer_editable = fields.Boolean(string="Can Edit Dealers", compute="_compute_trace_dealer_editable")
+    # The county of the address: l10n_cn_city's cities are county-level places, but 287 counties
+    # have no city there (districts created or renamed since, development zones) and a city may be
+    # linked to several counties, so the city alone cannot always tell the county.
+    trace_county_id = fields.Many2one(
+        "trace.county", string="County", index="btree_not_null", ondelete="restrict",
+        domain="[('state_id', '=?', state_id), ('prefecture_id', '=?', trace_city_prefecture_id),"
+        " '|', ('city_id', '=', False), ('city_id', '=?', city_id)]",
+        help="The county-level division (区, 县, 县级市...) of this address.")
+    trace_city_prefecture_id = fields.Many2one(related="city_id.trace_prefecture_id")
 
+    # Also on "trace_is_dealer", a field of every form that shows this one: a computed field with
+    # no field dependency is left at False on a new record's form (the first onchange starts all
+    # fields at their default and recomputes only those that depend on a field).
+    @api.depends("trace_is_dealer")
     @api.depends_context("uid")
     def _compute_trace_dealer_editable(self):
         self.trace_dealer_editable = self.env.user.has_group("product_trace.group_trace_manager")
@@ -69,6 +82,73 @@ class ResPartner(models.Model):
                     partner=partner.display_name,
                     children=", ".join(partner.trace_child_dealer_ids.mapped("display_name"))))
 
+    @api.model
+    def _address_fields(self):
+        # the county is part of the address: contacts of a company take it with the rest
+        return super()._address_fields() + ["trace_county_id"]
+
+    @api.onchange("trace_county_id")
+    def _onchange_trace_county_id(self):
+        county = self.trace_county_id
+        if not county:
+            return
+        if not self.country_id:
+            self.country_id = county.country_id
+        if not self.state_id:
+            self.state_id = county.state_id
+        if not self.city_id and county.city_id:
+            self.city_id = county.city_id
+
+    @api.onchange("state_id")
+    def _onchange_state_trace_county(self):
+        if self.trace_county_id and self.trace_county_id.state_id != self.state_id:
+            self.trace_county_id = False
+
+    @api.onchange("city_id")
+    def _onchange_city_trace_county(self):
+        if not self.city_id:
+            return
+        if self.trace_county_id and not self._trace_county_fits_city(self.trace_county_id, self.city_id):
+            self.trace_county_id = False
+        if not self.trace_county_id:
+            self.trace_county_id = self.city_id._trace_single_county()
+
+    @api.model
+    def _trace_county_fits_city(self, county, city):
+        """Whether ``county`` can be the county of an address in the address city ``city``: a
+        county of another city cannot, nor one of another prefecture-level city."""
+        if county.city_id:
+            return county.city_id == city
+        return not city.trace_prefecture_id or county.prefecture_id == city.trace_prefecture_id
+
+    @api.constrains("trace_county_id", "country_id", "state_id", "city_id")
+    def _check_trace_county(self):
+        for partner in self:
+            county = partner.trace_county_id
+            if not county:
+                continue
+            if partner.country_id and partner.country_id != county.country_id:
+                raise ValidationError(self.env._(
+                    "The county %(county)s is in %(country)s, but the address of %(partner)s is in %(other)s.",
+                    county=county.display_name, country=county.country_id.name,
+                    partner=partner.display_name, other=partner.country_id.name))
+            if partner.state_id and partner.state_id != county.state_id:
+                raise ValidationError(self.env._(
+                    "The county %(county)s is in the province %(state)s, but the address of %(partner)s "
+                    "is in %(other)s.",
+                    county=county.display_name, state=county.state_id.name,
+                    partner=partner.display_name, other=partner.state_id.name))
+            if partner.city_id and not self._trace_county_fits_city(county, partner.city_id):
+                raise ValidationError(self.env._(
+                    "The county %(county)s is not in the city %(city)s of the address of %(partner)s.",
+                    county=county.display_name, city=partner.city_id.name, partner=partner.display_name))
+
+    def _trace_address_county(self):
+        """The county of this address: the one set on it, else the county its city stands for
+        when that is exactly one; empty rather than a guess."""
+        self.ensure_one()
+        return self.trace_county_id or self.city_id._trace_single_county()
+
     def _trace_check_dealer_access(self, vals_list):
         """Only a Traceability Administrator places partners in the dealer network.
 
@@ -101,7 +181,8 @@ class ResPartner(models.Model):
         its cities and counties; a county line covers that county only.
         """
         self.ensure_one()
-        county = county or (city.trace_county_ids[:1] if city else None)
+        county = county or (city._trace_single_county() if city else None)
+        prefecture = prefecture or (city.trace_prefecture_id if city else None)
         if county:
             prefecture = prefecture or county.prefecture_id
             state = state or county.state_id
@@ -117,7 +198,9 @@ class ResPartner(models.Model):
             prefecture=prefecture or empty["prefecture"], county=county or empty["county"])
 
     def _trace_territory_covers_address(self, address):
-        """Whether the address of ``address`` (a partner: province and city) lies in this dealer's territory."""
+        """Whether the address of ``address`` (a partner: province, city and county) lies in this
+        dealer's territory."""
         self.ensure_one()
         address.ensure_one()
-        return self._trace_territory_covers(state=address.state_id, city=address.city_id)
+        return self._trace_territory_covers(
+            state=address.state_id, city=address.city_id, county=address._trace_address_county())

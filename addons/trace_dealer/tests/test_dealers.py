@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -147,3 +147,15 @@ class TestDealerAccess(TransactionCase):
         self.assertTrue(sub._trace_territory_covers(county=self.env.ref("trace_dealer.trace_county_320506")))
         line.unlink()
         self.assertFalse(sub.trace_territory_ids)
+
+    def test_dealer_fields_of_a_new_partner_are_editable_for_a_manager_only(self):
+        with Form(self.env["res.partner"].with_user(self.manager)) as form:
+            form.name = "New dealer"
+            self.assertTrue(form.trace_dealer_editable)
+            form.trace_is_dealer = True
+            form.trace_parent_dealer_id = self.dealer
+        self.assertEqual(form.record.trace_parent_dealer_id, self.dealer)
+        form = Form(self.env["res.partner"].with_user(self.user))
+        self.assertFalse(form.trace_dealer_editable)
+        with self.assertRaises(AssertionError):
+            form.trace_is_dealer = True
