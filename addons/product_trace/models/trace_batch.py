@@ -397,16 +397,30 @@ class TraceBatch(models.Model):
     # Demo ---------------------------------------------------------------------------------------
 
     @api.model
-    def _demo_build_chain(self, batch_id, units, case_size):
-        """Demo data: issue and activate ``units`` codes, pack them ``case_size`` per case and the
-        cases onto one pallet."""
-        batch = self.browse(batch_id)
+    def _demo_build_chain(self, vals, units, case_size, xml_id=None):
+        """Demo data: create the batch ``vals`` (named ``xml_id`` when given), issue and activate
+        ``units`` codes, pack them ``case_size`` per case and the cases onto one pallet; return the batch.
+
+        What it writes (the batch's chatter, the issuances' titles) is in the administrator's
+        language, the user the demo database is made for: the XML loader runs without a language,
+        and Odoo loads a module's translations only after its demo data, so this module's own terms
+        (the model name in "Production Batch created") are loaded here first. The batch is created
+        here rather than by a ``<record>`` so that its creation message is in that language too.
+        """
+        lang = self.env.ref("base.user_admin").lang or "en_US"
+        if lang != "en_US":
+            self.env["ir.module.module"]._get("product_trace")._update_translations(lang)
+        Batch = self.with_context(lang=lang)
+        data = {"values": vals, "noupdate": True}
+        if xml_id:
+            data["xml_id"] = xml_id
+        batch = Batch._load_records([data])
         batch.issue_codes(units, request_key="demo-units-%s" % batch.id)
         batch.action_confirm()
         cases = -(-units // case_size)
         batch.issue_codes(cases, level="case", request_key="demo-cases-%s" % batch.id)
         batch.issue_codes(1, level="pallet", request_key="demo-pallet-%s" % batch.id)
-        Code = self.env["trace.code"]
+        Code = batch.env["trace.code"]
         unit_names = Code.search([("batch_id", "=", batch.id), ("level", "=", "unit")], order="id").mapped("name")
         case_names = Code.search([("batch_id", "=", batch.id), ("level", "=", "case")], order="id").mapped("name")
         pallet = Code.search([("batch_id", "=", batch.id), ("level", "=", "pallet")], limit=1)
@@ -415,3 +429,4 @@ class TraceBatch(models.Model):
             read_point=batch.line_id._read_point_uri() if batch.line_id else None,
         )
         Code._pack({pallet.name: case_names})
+        return batch

@@ -1,6 +1,7 @@
 from . import (
     test_aggregation,
     test_batch_components,
+    test_demo_language,
     test_issuance,
     test_label_pdf,
     test_ledger,
