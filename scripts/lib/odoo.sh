@@ -77,7 +77,8 @@ odoo_pip_install() {
 ensure_odoo_tracekit() {
     local repo=$1 where stamp stamp_file=$1/var/odoo-python-tracekit.stamp
     where=$("$ODOO_PY" -c 'import os, tracekit; print(os.path.realpath(tracekit.__file__))' 2>/dev/null || true)
-    stamp="$ODOO_PY $(cat "$repo/tracekit/pyproject.toml" "$repo/tracekit/constraints-odoo18.txt" | sha256sum | cut -c1-16)"
+    stamp="$ODOO_PY $(cat "$repo/tracekit/pyproject.toml" "$repo/tracekit/constraints-odoo18.txt" \
+        "$repo/addons/requirements.txt" | sha256sum | cut -c1-16)"
     case "$where" in
         "$(realpath "$repo")/tracekit/"*) [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && return 0 ;;
     esac
@@ -86,8 +87,8 @@ ensure_odoo_tracekit() {
         echo "Odoo's Python ($ODOO_PY) has no pip: install pip there, or tracekit by hand" >&2
         return 1
     fi
-    odoo_pip_install -c "$repo/tracekit/constraints-odoo18.txt" -e "$repo/tracekit" \
-        || { echo "could not install tracekit into $ODOO_PY" >&2; return 1; }
+    odoo_pip_install -c "$repo/tracekit/constraints-odoo18.txt" -e "$repo/tracekit" -r "$repo/addons/requirements.txt" \
+        || { echo "could not install tracekit (and addons/requirements.txt) into $ODOO_PY" >&2; return 1; }
     mkdir -p "$repo/var"
     echo "$stamp" >"$stamp_file"
 }

@@ -330,13 +330,17 @@ class TraceBatch(models.Model):
                     yield (name, level, "", lot or "", expiry or "",
                            gs1.build_sscc_link(base, name), "(00)" + name)
 
+    def _code_file_header(self):
+        """The column names of :meth:`_code_file_rows` (other addons add columns to both)."""
+        return ["code", "level", "gtin", "lot", "expiry", "digital_link", "element_string"]
+
     def action_export_codes(self, level=None):
         """A CSV code file of the batch (of one level, or of all) for an outside print house."""
         self.ensure_one()
         self.company_id._trace_check_resolver()
         output = io.StringIO()
         writer = csv.writer(output)
-        writer.writerow(["code", "level", "gtin", "lot", "expiry", "digital_link", "element_string"])
+        writer.writerow(self._code_file_header())
         writer.writerows(self._code_file_rows(level))
         attachment = self.env["ir.attachment"].create(
             {

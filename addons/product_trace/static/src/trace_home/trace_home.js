@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import { Component, markup, onMounted, onWillStart, useRef, useState } from "@odoo/owl";
+import { router } from "@web/core/browser/router";
 import { registry } from "@web/core/registry";
 import { useBus, useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
@@ -19,7 +20,8 @@ export class TraceHome extends Component {
         this.input = useRef("query");
         useBus(useService("barcode").bus, "barcode_scanned", (ev) => this.search(ev.detail.barcode));
         onWillStart(async () => {
-            const query = this.props.action.context?.trace_query;
+            // from the systray search, or from a link (/odoo/action-product_trace.action_trace_home?trace_query=...)
+            const query = this.props.action.context?.trace_query || router.current.trace_query;
             await Promise.all([this.loadData(), query ? this.search(query) : null]);
         });
         onMounted(() => this.input.el?.focus());

@@ -1,0 +1,456 @@
+import hmac
+import secrets
+from datetime import timedelta
+
+import pytz
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from tracekit import codes as tk_codes
+from tracekit.errors import TraceKitError
+
+AUDIENCES = [("consumer", "Consumer"), ("dealer", "Dealer"), ("staff", "Staff")]
+
+# one probe of the unique code index, with what the public answer shows of a code
+_LOOKUP = """
+    SELECT c.id, c.name, c.gtin, c.level, c.activation, c.company_id, c.product_id, c.lot_id,
+           coalesce(c.blocked, false) OR coalesce(l.trace_blocked, false), l.name, c.shipped_date,
+           c.territory_state_id, c.territory_prefecture_id, c.territory_county_id, c.dealer_id,
+           b.id, b.production_date, b.expiry_date, b.factory_id
+      FROM trace_code c
+      LEFT JOIN stock_lot l ON l.id = c.lot_id
+      LEFT JOIN trace_batch b ON b.id = c.batch_id
+     WHERE c.name = %s
+"""
+_LOOKUP_KEYS = ("id", "name", "gtin", "level", "activation", "company_id", "product_id", "lot_id", "recalled",
+                "lot", "shipped_date", "state_id", "prefecture_id", "county_id", "dealer_id", "batch_id",
+                "production_date", "expiry_date", "factory_id")
+
+# a consumer verification and the code's running counts, in one statement
+_RECORD = """
+    WITH v AS (
+        INSERT INTO trace_verification (code_id, company_id, verify_date, audience, country_code, province, city,
+                                        before_shipment, token)
+        VALUES (%(code)s, %(company)s, %(now)s, %(audience)s, %(country)s, %(province)s, %(city)s, %(early)s,
+                %(token)s)
+        RETURNING id
+    )
+    INSERT INTO trace_verification_stat AS s (code_id, company_id, first_date, first_city, last_date, count,
+                                              early_count, cities)
+    VALUES (%(code)s, %(company)s, %(now)s, %(city)s, %(now)s, 1, %(early)s::int,
+            CASE WHEN %(city)s::varchar IS NULL THEN '{}'::varchar[] ELSE ARRAY[%(city)s::varchar] END)
+    ON CONFLICT (code_id) DO UPDATE SET
+        last_date = excluded.last_date,
+        count = s.count + 1,
+        early_count = s.early_count + excluded.early_count,
+        cities = CASE WHEN excluded.first_city IS NULL OR excluded.first_city = ANY(s.cities)
+                           OR cardinality(s.cities) >= 20 THEN s.cities
+                      ELSE s.cities || excluded.first_city END
+    RETURNING first_date, first_city, count, early_count, cardinality(cities), (SELECT id FROM v)
+"""
+
+_ALERT = """
+    INSERT INTO trace_verification_alert AS a (day, kind, name, company_id, product_id, count, first_date,
+                                               last_date, city)
+    VALUES (%(day)s, %(kind)s, %(name)s, %(company)s, %(product)s, 1, %(now)s, %(now)s, %(city)s)
+    ON CONFLICT (day, kind, name) DO UPDATE SET
+        count = a.count + 1, last_date = excluded.last_date, city = coalesce(excluded.city, a.city)
+"""
+
+_minters = {}  # (company id, secret) -> CodeMinter: the keyed check of every company, per process
+
+
+class TraceVerification(models.Model):
+    """One verification of a code on the public page: when, by which audience, the city the
+    client address lies in (when the company configured an IP database) and, only after the
+    visitor's explicit consent on the page, a rounded position. Nothing else: no address, no
+    device, no user. Kept for the company's retention period; the per-code counts stay."""
+
+    _name = "trace.verification"
+    _description = "Code Verification"
+    _order = "id desc"
+    _log_access = False
+
+    code_id = fields.Many2one("trace.code", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    verify_date = fields.Datetime(string="Verified On", required=True, readonly=True, index=True)
+    audience = fields.Selection(AUDIENCES, required=True, readonly=True)
+    country_code = fields.Char(string="Country", readonly=True)
+    province = fields.Char(readonly=True)
+    city = fields.Char(readonly=True)
+    before_shipment = fields.Boolean(
+        readonly=True, help="Verified before the code was shipped: a copied code if it shows up again later."
+    )
+    located = fields.Boolean(string="Position Shared", readonly=True)
+    latitude = fields.Float(digits=(8, 3), readonly=True)
+    longitude = fields.Float(digits=(8, 3), readonly=True)
+    token = fields.Char(readonly=True, groups="base.group_system")
+
+    # ------------------------------------------------------------------------------------------
+    # The answer
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _verify(self, data, *, audience="consumer", client=None, lang="en_US", record=True, short_link=False,
+                dealer=None, user=None):
+        """The answer to a presented code (``data``: the parsed Digital Link, element string or
+        serial, or ``None`` when it could not be parsed) for ``audience``.
+
+        Unknown, forged, inactive and unparsable codes get the very same answer, ``{"found":
+        False}``, after the same work (one look-up and one write); forged and inactive ones raise
+        an alert. A genuine code's answer is a whitelist of what its company shows the public,
+        with the code's verification history; a consumer's verification is recorded.
+        """
+        client = client or {}
+        if lang not in dict(self.env["res.lang"].get_installed()):
+            lang = "en_US"
+        now = fields.Datetime.now()
+        key = (data.serial or data.sscc) if data else None
+        row = self._lookup(key[:20] if key else "")
+        kind = self._failure(data, key, row)
+        if not kind and short_link and not self.env["res.company"].browse(row["company_id"]).trace_short_links:
+            kind = "unknown"  # the company prints no short links: /v/<code> names nothing of it
+        place = self.env["trace.geoip"]._locate(client.get("address"), lang) if record else {}
+        if kind:
+            if record:
+                self._alert(kind, key if kind != "unknown" else "", row, data, place, now)
+            return {"found": False}
+        answer = self._answer(row, lang)
+        if record and audience == "consumer":
+            token = secrets.token_urlsafe(16)
+            early = not row["shipped_date"]
+            self.env.cr.execute(
+                _RECORD,
+                {"code": row["id"], "company": row["company_id"], "now": now, "audience": audience,
+                 "country": place.get("country"), "province": place.get("province"), "city": place.get("city"),
+                 "early": early, "token": token},
+            )
+            first_date, first_city, count, early_count, cities, _vid = self.env.cr.fetchone()
+            answer["token"] = token
+        else:
+            if record:
+                self.env.cr.execute(
+                    """INSERT INTO trace_verification (code_id, company_id, verify_date, audience, country_code,
+                                                       province, city, before_shipment)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                    [row["id"], row["company_id"], now, audience, place.get("country"), place.get("province"),
+                     place.get("city"), not row["shipped_date"]],
+                )
+            self.env.cr.execute(
+                "SELECT first_date, first_city, count, early_count, cardinality(cities) FROM trace_verification_stat"
+                " WHERE code_id = %s",
+                [row["id"]],
+            )
+            first_date, first_city, count, early_count, cities = self.env.cr.fetchone() or (None, None, 0, 0, 0)
+        answer["history"] = self._history(row, answer, first_date, first_city, count, early_count, cities)
+        if audience == "dealer" and dealer and user:
+            answer["logistics"] = self._dealer_logistics(row, dealer, user)
+        return answer
+
+    @api.model
+    def _dealer_logistics(self, row, dealer, user):
+        """The hops of the code within ``dealer``'s part of the network (shipments to the dealer
+        and below it), when the dealer may see the code at all: the record rules of ``user``
+        decide (a code shipped to them or below them), not this method."""
+        if not self.env["trace.code"].with_user(user).search_count([("id", "=", row["id"])]):
+            return None
+        code = self.env["trace.code"].browse(row["id"])
+        hops = code._trace_data()["logistics"]
+        names = [hop["transfer"] for hop in hops if hop.get("transfer")]
+        pickings = self.env["stock.picking"].search([("name", "in", names), ("company_id", "=", row["company_id"])])
+        path = dealer.trace_dealer_path or "-"
+        mine = {
+            picking.name for picking in pickings
+            if (picking.partner_id.commercial_partner_id.trace_dealer_path or "").startswith(path)
+            or (picking.partner_id.trace_dealer_path or "").startswith(path)
+        }
+        return [
+            {"time": hop["local_time"], "step": hop["step"], "from": hop["from"], "to": hop["to"],
+             "transfer": hop["transfer"]}
+            for hop in hops if hop.get("transfer") in mine
+        ]
+
+    @api.model
+    def _public_report_stream(self, serial, index):
+        """The ``index``-th public test report of the batch of the genuine, active code ``serial``
+        (an ``ir.binary`` stream), or ``None``."""
+        row = self._lookup(serial[:20])
+        if not row or row["activation"] != "active" or not row["batch_id"] or index < 1:
+            return None
+        if not self.env["res.company"].browse(row["company_id"]).trace_public_reports:
+            return None
+        reports = self.env["trace.batch.report"].search(
+            [("batch_id", "=", row["batch_id"]), ("public", "=", True)], order="report_date desc, id"
+        )
+        if index > len(reports):
+            return None
+        report = reports[index - 1]
+        return self.env["ir.binary"]._get_stream_from(report, "attachment", filename=report.attachment_name)
+
+    @api.model
+    def _public_image_stream(self, gtin, logo=False):
+        """The image of the traced product of GTIN ``gtin`` (or its company's logo), or ``None``:
+        only products with production batches show here."""
+        variants = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.lstrip("0").zfill(13)}
+        product = self.env["product.product"].search([("barcode", "in", list(variants))], limit=1)
+        if not product or not self.env["trace.batch"].search_count([("product_id", "=", product.id)], limit=1):
+            return None
+        if logo:
+            company = product.company_id or self.env["res.company"].search([], limit=1, order="id")
+            return self.env["ir.binary"]._get_image_stream_from(company, "logo", width=256, height=256)
+        return self.env["ir.binary"]._get_image_stream_from(product, "image_512", placeholder=None)
+
+    @api.model
+    def _lookup(self, key):
+        for model, names in (("trace.code", ["activation", "blocked", "shipped_date"]), ("stock.lot", ["trace_blocked"]),
+                             ("trace.batch", ["production_date", "expiry_date", "factory_id"])):
+            self.env[model].flush_model(names)  # nothing to write on the public page; in tests, what the ORM holds
+        self.env.cr.execute(_LOOKUP, [key])
+        found = self.env.cr.fetchone()
+        return dict(zip(_LOOKUP_KEYS, found)) if found else None
+
+    @api.model
+    def _failure(self, data, key, row):
+        """Why ``data`` is not a genuine, active code of ours (``None`` when it is)."""
+        if not key:
+            return "unknown"
+        if row is None:
+            return "forged" if data.serial and self._forged(key) else "unknown"
+        if (data.gtin and row["gtin"] and data.gtin != row["gtin"]) or (
+            data.lot and row["lot"] and data.lot != row["lot"]
+        ):
+            return "forged"  # a real serial under another product or lot: a made-up link
+        if row["activation"] != "active":
+            return "inactive"
+        return None
+
+    @api.model
+    def _forged(self, serial):
+        """Whether no company's keyed check segment accepts ``serial``."""
+        self.env.cr.execute("SELECT id, trace_code_secret FROM res_company WHERE trace_code_secret IS NOT NULL")
+        checks = []
+        for company_id, secret in self.env.cr.fetchall():
+            minter = _minters.get((company_id, secret))
+            if minter is None:
+                minter = _minters[(company_id, secret)] = tk_codes.CodeMinter(secret.encode())
+            checks.append(minter)
+        if not checks:
+            return False  # codes without a check segment cannot be told from unknown ones
+        try:
+            return not any(minter.verify(serial) for minter in checks)
+        except TraceKitError:
+            return True
+
+    @api.model
+    def _alert(self, kind, name, row, data, place, now):
+        company = row["company_id"] if row else None
+        product = row["product_id"] if row else None
+        if not company and data and data.gtin:
+            self.env["product.product"].flush_model(["barcode"])
+            self.env.cr.execute(
+                "SELECT p.id, t.company_id FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id"
+                " WHERE p.barcode = ANY(%s) LIMIT 1",
+                [[data.gtin, data.gtin.lstrip("0")]],
+            )
+            found = self.env.cr.fetchone()
+            if found:
+                product, company = found
+        self.env.cr.execute(
+            _ALERT,
+            {"day": now.date(), "kind": kind, "name": (name or "")[:64], "company": company, "product": product,
+             "now": now, "city": place.get("city")},
+        )
+
+    @api.model
+    def _answer(self, row, lang):
+        """What the public may see of the genuine code ``row``, as its company configured."""
+        env = self.with_context(lang=lang, prefetch_fields=False).env
+        company = env["res.company"].browse(row["company_id"]).sudo()
+        product = env["product.product"].browse(row["product_id"]).sudo()
+        tz = self._tz(row, company)
+        answer = {
+            "found": True,
+            "serial": row["name"],
+            "level": row["level"],
+            "gtin": row["gtin"],
+            "company": company.name,
+            "product": product.name,
+            "lot": row["lot"],
+            "recalled": bool(row["recalled"]),
+            "contact": company.trace_public_contact or None,
+            "hidden_code": bool(product.trace_hidden_code),
+        }
+        if company.trace_public_production and row["production_date"]:
+            answer["production_date"] = row["production_date"]
+        if company.trace_public_expiry and row["expiry_date"]:
+            answer["expiry_date"] = row["expiry_date"]
+        if company.trace_public_factory and row["factory_id"]:
+            answer["factory"] = env["trace.factory"].browse(row["factory_id"]).sudo().name
+        if company.trace_public_shipment and row["shipped_date"]:
+            answer["shipped_date"] = self._local(row["shipped_date"], tz)
+        if company.trace_public_territory and (row["state_id"] or row["prefecture_id"] or row["county_id"]):
+            names = [
+                env[model].browse(row[field]).sudo().name
+                for model, field in (("res.country.state", "state_id"), ("trace.prefecture", "prefecture_id"),
+                                     ("trace.county", "county_id"))
+                if row[field]
+            ]
+            answer["territory"] = " ".join(names)
+        if company.trace_public_reports and row["batch_id"]:
+            reports = env["trace.batch.report"].sudo().search(
+                [("batch_id", "=", row["batch_id"]), ("public", "=", True)], order="report_date desc, id"
+            )
+            answer["reports"] = [
+                {"name": report.name, "date": report.report_date, "index": index}
+                for index, report in enumerate(reports, start=1)
+            ]
+        if answer["hidden_code"]:
+            self.env.cr.execute("SELECT claim_date FROM trace_code_claim WHERE code_id = %s", [row["id"]])
+            claimed = self.env.cr.fetchone()
+            answer["claimed_date"] = self._local(claimed[0], tz) if claimed else None
+        answer["_tz"] = tz
+        return answer
+
+    @api.model
+    def _history(self, row, answer, first_date, first_city, count, early_count, cities):
+        """The code's consumer verifications so far and why they may be suspicious."""
+        company = self.env["res.company"].browse(row["company_id"]).sudo()
+        tz = answer.pop("_tz")
+        reasons = []
+        if count >= company.trace_suspicious_count:
+            reasons.append("count")
+        if cities >= company.trace_suspicious_cities:
+            reasons.append("cities")
+        if early_count and row["shipped_date"]:
+            reasons.append("early")  # checked before it left the warehouse, and shipped since
+        return {
+            "count": count,
+            "first_date": self._local(first_date, tz) if first_date else None,
+            "first_city": first_city,
+            "cities": cities,
+            "early": early_count,
+            "suspicious": reasons,
+        }
+
+    @api.model
+    def _tz(self, row, company):
+        if row["factory_id"]:
+            tz = self.env["trace.factory"].browse(row["factory_id"]).sudo().tz
+            if tz:
+                return tz
+        return company.partner_id.tz or "Asia/Shanghai"
+
+    @api.model
+    def _local(self, when, tz):
+        """``when`` (UTC) in the time zone ``tz``, to the minute, as text."""
+        return pytz.utc.localize(when).astimezone(pytz.timezone(tz)).strftime("%Y-%m-%d %H:%M")
+
+    # ------------------------------------------------------------------------------------------
+    # Hidden code and position, after the answer
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _claim(self, serial, pin, client=None, lang="en_US"):
+        """Claim the unit ``serial`` with its hidden code ``pin``: ``{"ok", "message", "claimed_date",
+        "already"}``. The first right PIN claims it; later ones hear when it was claimed."""
+        row = self._lookup(serial[:20])
+        if not row or row["activation"] != "active":
+            return {"ok": False, "message": _("This is not a code of ours.")}
+        code = self.env["trace.code"].browse(row["id"]).sudo()
+        if not code.product_id.trace_hidden_code:
+            return {"ok": False, "message": _("This product has no hidden code.")}
+        if not hmac.compare_digest(code._trace_pin(), "".join(pin.split())):
+            return {"ok": False, "message": _("The hidden code does not match. Check the digits under the coating.")}
+        now = fields.Datetime.now()
+        company = self.env["res.company"].browse(row["company_id"]).sudo()
+        tz = self._tz(row, company)
+        place = self.env["trace.geoip"]._locate((client or {}).get("address"), lang)
+        self.env.cr.execute(
+            """INSERT INTO trace_code_claim (code_id, company_id, claim_date, city) VALUES (%s, %s, %s, %s)
+               ON CONFLICT (code_id) DO NOTHING RETURNING claim_date""",
+            [row["id"], row["company_id"], now, place.get("city")],
+        )
+        if self.env.cr.fetchone():
+            return {"ok": True, "already": False, "claimed_date": self._local(now, tz),
+                    "message": _("Verified by its buyer: this unit is yours.")}
+        self.env.cr.execute("SELECT claim_date FROM trace_code_claim WHERE code_id = %s", [row["id"]])
+        claimed = self._local(self.env.cr.fetchone()[0], tz)
+        return {
+            "ok": True,
+            "already": True,
+            "claimed_date": claimed,
+            "message": _(
+                "This unit was claimed by its buyer on %(date)s. If that was not you, the unit may be a copy.",
+                date=claimed,
+            ),
+        }
+
+    @api.model
+    def _locate_verification(self, serial, token, latitude, longitude):
+        """Add the position a visitor agreed to share to their verification (rounded to about
+        100 m). Answers whether the verification was found; a token is used once."""
+        if not (isinstance(token, str) and 10 <= len(token) <= 64):
+            return False
+        row = self._lookup(serial[:20])
+        if not row:
+            return False
+        self.env.cr.execute(
+            SQL(
+                """UPDATE trace_verification SET located = true, latitude = %s, longitude = %s, token = NULL
+                    WHERE code_id = %s AND token = %s AND verify_date > %s""",
+                round(latitude, 3), round(longitude, 3), row["id"], token,
+                fields.Datetime.now() - timedelta(hours=1),
+            )
+        )
+        return bool(self.env.cr.rowcount)
+
+    # ------------------------------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _gc_verifications(self):
+        """Delete verifications older than their company's retention (the cron, daily)."""
+        self.env["res.company"].flush_model(["trace_verification_retention"])
+        self.env.cr.execute(
+            """DELETE FROM trace_verification v USING res_company c
+                WHERE c.id = v.company_id
+                  AND v.verify_date < (now() AT TIME ZONE 'UTC') - make_interval(days => coalesce(
+                      nullif(c.trace_verification_retention, 0), 365))"""
+        )
+        self.env.cr.execute(
+            "UPDATE trace_verification SET token = NULL WHERE token IS NOT NULL"
+            " AND verify_date < (now() AT TIME ZONE 'UTC') - interval '1 hour'"
+        )
+
+
+class TraceVerificationStat(models.Model):
+    """The running consumer-verification counts of a code (one row per verified code, updated in
+    the statement that records the verification): first time and city, count, cities seen."""
+
+    _name = "trace.verification.stat"
+    _description = "Code Verification Counts"
+    _log_access = False
+    _rec_name = "code_id"
+
+    code_id = fields.Many2one("trace.code", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    first_date = fields.Datetime(string="First Verified", readonly=True)
+    first_city = fields.Char(readonly=True)
+    last_date = fields.Datetime(string="Last Verified", readonly=True)
+    count = fields.Integer(string="Verifications", readonly=True)
+    early_count = fields.Integer(string="Before Shipment", readonly=True)
+    city_count = fields.Integer(string="Cities", compute="_compute_city_count")
+
+    _sql_constraints = [("code_uniq", "unique(code_id)", "One count per code.")]
+
+    def init(self):
+        self.env.cr.execute("ALTER TABLE trace_verification_stat ADD COLUMN IF NOT EXISTS cities varchar[]")
+
+    def _compute_city_count(self):
+        self.env.cr.execute(
+            "SELECT id, cardinality(cities) FROM trace_verification_stat WHERE id = ANY(%s)", [self.ids]
+        )
+        counts = dict(self.env.cr.fetchall())
+        for stat in self:
+            stat.city_count = counts.get(stat.id) or 0

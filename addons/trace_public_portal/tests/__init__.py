@@ -1,0 +1,1 @@
+from . import test_dealers, test_routes, test_verification
