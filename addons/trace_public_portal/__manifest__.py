@@ -19,4 +19,7 @@
         "views/product_views.xml",
         "views/trace_public_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["trace_public_portal/static/tests/tours/**/*"],
+    },
 }
