@@ -28,6 +28,12 @@ SECURITY_HEADERS = [
 ]
 
 
+# link previews (messengers, social networks) fetch a shared link: they are no one verifying a code
+PREVIEW_AGENTS = ("facebookexternalhit", "whatsapp", "telegrambot", "slackbot", "twitterbot", "discordbot",
+                  "linkedinbot", "skypeuripreview", "googlebot", "bingbot", "baiduspider", "bytespider",
+                  "yandexbot", "applebot", "embedly", "redditbot")
+
+
 class TracePublic(http.Controller):
     """The public verification page (thin: the model methods decide and answer whitelists)."""
 
@@ -85,9 +91,10 @@ class TracePublic(http.Controller):
     def trace_locate(self, **_form):
         """The position a visitor chose to share with their verification (JSON body: serial, token,
         latitude, longitude). Answers 204, or 400 for anything malformed."""
-        body = request.httprequest.get_data(cache=False, as_text=False)
-        if len(body) > 1024:
+        length = request.httprequest.content_length
+        if length is None or length > 1024:  # a body of unknown length is not read at all
             return request.make_response("", status=413)
+        body = request.httprequest.get_data(cache=False)
         try:
             data = json.loads(body or b"{}")
         except ValueError:
@@ -207,9 +214,11 @@ class TracePublic(http.Controller):
             return request.redirect(
                 "/odoo/action-product_trace.action_trace_home?trace_query=%s" % quote(query[:MAX_TEXT], safe=""),
                 local=True)
+        agent = (request.httprequest.user_agent.string or "").lower()
+        record = request.httprequest.method == "GET" and not any(bot in agent for bot in PREVIEW_AGENTS)
         answer = request.env["trace.verification"].sudo()._verify(
             data, audience=audience, client={"address": self._client_address()}, lang=lang, short_link=short_link,
-            dealer=dealer, user=request.env.user)
+            dealer=dealer, user=request.env.user, record=record)
         return self._render("trace_public_portal.verify_page", {"answer": answer, "audience": audience}, lang)
 
     def _render(self, template, values, lang, status=200):

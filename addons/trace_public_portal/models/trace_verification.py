@@ -303,11 +303,15 @@ class TraceVerification(models.Model):
             found = self.env.cr.fetchone()
             if found:
                 product, company = found
-        self.env.cr.execute(
-            _ALERT,
-            {"day": now.date(), "kind": kind, "name": (name or "")[:64], "company": company, "product": product,
-             "now": now, "city": place.get("city")},
-        )
+        values = {"day": now.date(), "kind": kind, "name": (name or "")[:64], "company": company, "product": product,
+                  "now": now, "city": place.get("city")}
+        # in a transaction of its own, as the limiter counts: the day's count of unknown codes is one
+        # row that every guess updates, and its lock must not last while the page renders
+        if self.env.registry.in_test_mode():
+            self.env.cr.execute(_ALERT, values)
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute(_ALERT, values)
 
     @api.model
     def _answer(self, row):

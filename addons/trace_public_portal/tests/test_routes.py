@@ -33,6 +33,16 @@ class TestRoutes(PublicCase):
         self.assertIn("Verified <strong>2</strong> times in all.", again.text)
         self.assertNotIn("tp-not-found", again.text)
 
+    def test_link_previews_and_head_requests_are_not_verifications(self):
+        path = self.link(self.units[9])
+        preview = self.get(path, headers={"User-Agent": "WhatsApp/2.23.20.0"})
+        self.assertIn('id="tp-genuine"', preview.text)
+        self.assertEqual(self.url_open(path, head=True).status_code, 200)
+        self.assertFalse(self.env["trace.verification"].search([("code_id", "=", self.units[9].id)]),
+                         "a shared link's preview must not make a buyer's first check look like a repeat")
+        self.get(path, headers={"User-Agent": "Mozilla/5.0 (iPhone) MicroMessenger/8.0"})
+        self.assertEqual(self.env["trace.verification.stat"].search([("code_id", "=", self.units[9].id)]).count, 1)
+
     def test_the_page_speaks_the_browsers_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["trace_public_portal"], ["zh_CN"], overwrite=True)
