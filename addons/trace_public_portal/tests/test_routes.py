@@ -43,6 +43,19 @@ class TestRoutes(PublicCase):
         self.get(path, headers={"User-Agent": "Mozilla/5.0 (iPhone) MicroMessenger/8.0"})
         self.assertEqual(self.env["trace.verification.stat"].search([("code_id", "=", self.units[9].id)]).count, 1)
 
+    def test_a_forwarded_client_address_counts_only_behind_a_configured_proxy(self):
+        path = self.link(self.units[20])
+        forwarded = {"X-Forwarded-For": "175.16.199.10", "X-Forwarded-Host": "id.tea.test",
+                     "X-Forwarded-Proto": "https"}
+        self.get(path, headers=forwarded)
+        verification = self.env["trace.verification"].search([("code_id", "=", self.units[20].id)])
+        self.assertFalse(verification.city, "without --proxy-mode the header is anyone's to forge")
+        with patch.dict(config.options, {"proxy_mode": True}):
+            self.get(path, headers=forwarded)
+        verification = self.env["trace.verification"].search([("code_id", "=", self.units[20].id)], order="id desc",
+                                                              limit=1)
+        self.assertEqual(verification.city, "Changchun", "behind the configured proxy: the client's own address")
+
     def test_the_page_speaks_the_browsers_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["trace_public_portal"], ["zh_CN"], overwrite=True)
