@@ -1,1 +1,1 @@
-from . import stock_lot, stock_move, stock_picking, trace_code, trace_code_logistics, trace_scan
+from . import stock_lot, stock_move, stock_picking, stock_picking_package, trace_code, trace_code_logistics, trace_scan

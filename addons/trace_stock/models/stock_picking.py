@@ -39,18 +39,37 @@ class StockPicking(models.Model):
         self.check_access("write")
         if not isinstance(text, str) or not text.strip() or len(text) > 4096:
             return self._trace_refusal("invalid", _("Scan, type or paste a code."))
+        # the demand and the scanned units, read once: the checks use them, the answer's summary too
+        counts = {}
         try:
             with self.env.cr.savepoint():
-                scan = self._trace_scan(text, unpack=bool(unpack), device=device)
+                scan = self._trace_scan(text, unpack=bool(unpack), device=device, counts=counts)
         except ScanRefused as refusal:
-            return self._trace_refusal(refusal.kind, refusal.message, **refusal.extra)
+            # a refusal wrote nothing (its savepoint is rolled back): counts read before it still hold
+            return self._trace_refusal(refusal.kind, refusal.message, counts=counts, **refusal.extra)
         return {"ok": True, "code": scan.code_id.name, "level": scan.level, "units": scan.unit_count,
-                "summary": self._trace_summary()}
+                "summary": self._trace_summary(counts)}
 
-    def _trace_refusal(self, kind, message, **extra):
-        return {"ok": False, "error": kind, "message": message, "summary": self._trace_summary(), **extra}
+    def _trace_refusal(self, kind, message, counts=None, **extra):
+        return {"ok": False, "error": kind, "message": message, "summary": self._trace_summary(counts), **extra}
 
-    def _trace_scan(self, text, unpack=False, device=None):
+    def _trace_counts(self, counts):
+        """Fill ``counts`` (once) with ``demand`` (see :meth:`_trace_demand`) and ``scanned``
+        (``{product id: units}`` scanned into this transfer so far); answer it."""
+        if "demand" not in counts:
+            counts["demand"] = self._trace_demand()
+        if "scanned" not in counts:
+            scanned = defaultdict(int)
+            for (product, _lot), count in self._trace_scanned().items():
+                scanned[product] += count
+            counts["scanned"] = scanned
+        return counts
+
+    def _trace_scan(self, text, unpack=False, device=None, counts=None):
+        """Scan ``text`` into this transfer or raise :class:`ScanRefused`. ``counts`` (see
+        :meth:`_trace_counts`) is filled by the demand check and counts the new units once the
+        scan is written."""
+        counts = {} if counts is None else counts
         if self.state in ("done", "cancel"):
             raise ScanRefused("closed", _("%(picking)s is closed: nothing can be scanned into it.", picking=self.name))
         Code = self.env["trace.code"]
@@ -60,6 +79,7 @@ class StockPicking(models.Model):
             raise ScanRefused("unknown_code", error.args[0] if error.args else str(error)) from None
         if code.company_id != self.company_id:
             raise ScanRefused("other_company", _("%(code)s is a code of another company.", code=code.name))
+        unpacked_from = code.parent_id  # read before the unpacking: its package still holds the units
         if code.parent_id:
             held = self.env["trace.scan.unit"].sudo().search([("code_id", "=", code.parent_id.id)], limit=1)
             if held.picking_id == self:
@@ -88,8 +108,11 @@ class StockPicking(models.Model):
         rows = self._trace_subtree(code)
         self._trace_check_codes(code, rows)
         units = [row for row in rows if row["level"] == "unit"]
-        self._trace_check_demand(code, units)
-        return self._trace_insert(code, rows, units, device)
+        self._trace_check_demand(code, units, counts)
+        scan = self._trace_insert(code, rows, units, device, unpacked_from=unpacked_from)
+        for unit in units:
+            counts["scanned"][unit["product_id"]] += 1
+        return scan
 
     def _trace_subtree(self, code):
         """The scanned code and everything it holds: ``[{id, name, level, activation, product_id,
@@ -175,8 +198,9 @@ class StockPicking(models.Model):
         )
         return {(product, lot): count for product, lot, count in self.env.cr.fetchall()}
 
-    def _trace_check_demand(self, code, units):
-        demand = self._trace_demand()
+    def _trace_check_demand(self, code, units, counts):
+        self._trace_counts(counts)
+        demand, scanned = counts["demand"], counts["scanned"]
         new = defaultdict(int)
         for unit in units:
             new[unit["product_id"]] += 1
@@ -195,9 +219,6 @@ class StockPicking(models.Model):
                     _("%(code)s holds lot %(lot)s; this transfer takes lot %(wanted)s of %(product)s only.",
                       code=code.name, lot=lot, wanted=self.env["stock.lot"].browse(wanted[1]).name, product=wanted[2]),
                 )
-        scanned = defaultdict(int)
-        for (product, _lot), count in self._trace_scanned().items():
-            scanned[product] += count
         for product, count in new.items():
             total, _lot, name = demand[product]
             if scanned[product] + count > total:
@@ -214,7 +235,7 @@ class StockPicking(models.Model):
                     ),
                 )
 
-    def _trace_insert(self, code, rows, units, device):
+    def _trace_insert(self, code, rows, units, device, unpacked_from=None):
         product = code.product_id if code.level == "unit" else None
         products = {unit["product_id"] for unit in units}
         lots = {unit["lot_id"] for unit in units}
@@ -226,6 +247,7 @@ class StockPicking(models.Model):
                 "product_id": (product.id if product else (next(iter(products)) if len(products) == 1 else False)),
                 "lot_id": next(iter(lots)) if len(lots) == 1 and None not in lots else False,
                 "unit_count": len(units),
+                "unpacked_from_id": unpacked_from.id if unpacked_from else False,
                 "user_id": self.env.uid,
                 "device": (device or "")[:64] or False,
             }
@@ -301,14 +323,14 @@ class StockPicking(models.Model):
             "context": {"active_id": self.id},
         }
 
-    def _trace_summary(self):
-        """What the screen shows: per product (and fixed lot), demand, scanned and missing."""
+    def _trace_summary(self, counts=None):
+        """What the screen shows: per product (and fixed lot), demand, scanned and missing;
+        ``counts`` (see :meth:`_trace_counts`) when the caller has read them already."""
         self.ensure_one()
-        scanned = defaultdict(int)
-        for (product, _lot), count in self._trace_scanned().items():
-            scanned[product] += count
+        counts = self._trace_counts({} if counts is None else counts)
+        scanned = counts["scanned"]
         lines = []
-        for product, (demand, lot, name) in self._trace_demand().items():
+        for product, (demand, lot, name) in counts["demand"].items():
             lines.append(
                 {
                     "product_id": product,
@@ -329,20 +351,24 @@ class StockPicking(models.Model):
         return super().button_validate()
 
     def _trace_set_move_lines(self):
-        """The scanned units as move lines: one per product and lot (never one per unit)."""
+        """The scanned units as move lines: one per product, lot and stock package (never one per
+        unit), each from the package that holds its units and, on receipts, into the package of its
+        pallet (see :meth:`_trace_move_line_groups`, :meth:`_trace_pack_move_lines`)."""
         for picking in self:
             if picking.state in ("done", "cancel"):
                 continue
-            per_lot = picking._trace_scanned()
-            products = {product for product, _lot in per_lot}
+            groups = picking._trace_move_line_groups()
+            products = {key[0] for key in groups}
             open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
             scanned_moves = open_moves.filtered(lambda m, products=products: m.product_id.id in products)
             scanned_moves.move_line_ids.unlink()
-            lines = []
+            picking._trace_drop_package_levels(scanned_moves)
+            lines, pallets = [], []
             moves = {}
             for move in open_moves:
                 moves.setdefault(move.product_id.id, move)
-            for (product_id, lot_id), count in sorted(per_lot.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+            for key, count in sorted(groups.items(), key=lambda item: tuple(value or 0 for value in item[0])):
+                product_id, lot_id, package_id, location_id, owner_id, pallet_id = key
                 move = moves[product_id]
                 lines.append(
                     {
@@ -351,14 +377,18 @@ class StockPicking(models.Model):
                         "product_id": product_id,
                         "product_uom_id": move.product_id.uom_id.id,
                         "lot_id": lot_id or False,
+                        "package_id": package_id or False,
+                        "owner_id": owner_id or False,
                         "quantity": count,
-                        "location_id": move.location_id.id,
+                        "location_id": location_id or move.location_id.id,
                         "location_dest_id": move.location_dest_id.id,
                         "picked": True,
                     }
                 )
-            self.env["stock.move.line"].create(lines)
+                pallets.append(pallet_id)
+            move_lines = self.env["stock.move.line"].create(lines)
             scanned_moves.picked = True
+            picking._trace_pack_move_lines(move_lines, pallets)
 
     def _action_done(self):
         result = super()._action_done()

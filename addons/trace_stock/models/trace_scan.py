@@ -13,12 +13,19 @@ class TraceScan(models.Model):
     _check_company_auto = True
 
     picking_id = fields.Many2one("stock.picking", required=True, readonly=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="picking_id.company_id", store=True)
+    # precomputed: the scan's INSERT carries it, no UPDATE after it on the scan's hot path
+    company_id = fields.Many2one(related="picking_id.company_id", store=True, precompute=True)
     code_id = fields.Many2one("trace.code", required=True, readonly=True)
     level = fields.Selection(LEVELS, required=True, readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     lot_id = fields.Many2one("stock.lot", readonly=True)
     unit_count = fields.Integer(string="Units", readonly=True)
+    unpacked_from_id = fields.Many2one(
+        "trace.code",
+        readonly=True,
+        help="The case or pallet this code was unpacked from when it was scanned alone: at validation its "
+        "units still leave the stock package named after that container.",
+    )
     user_id = fields.Many2one("res.users", string="Scanned By", readonly=True, default=lambda self: self.env.user)
     device = fields.Char(readonly=True)
 

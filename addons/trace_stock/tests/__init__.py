@@ -1,1 +1,1 @@
-from . import test_scan_screen, test_scanning
+from . import test_packages, test_scan_screen, test_scanning

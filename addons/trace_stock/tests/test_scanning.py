@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.addons.product_trace.tests.common import TraceCase
 from odoo.tests import tagged
@@ -60,6 +62,32 @@ class TestScanning(TraceCase):
         self.assertEqual(shipping.biz_transaction_list, [["urn:epcglobal:cbv:btt:desadv", picking.name]])
         self.assertIn(shipping, self.units[0]._history_events(), "a unit's trace shows its pallet's shipping")
         self.assertFalse(self.env["trace.scan.unit"].search([]), "the codes are free for the next transfer")
+
+    def test_one_scan_reads_the_transfer_once_in_a_pinned_number_of_queries(self):
+        """The scan round trip reads the transfer's demand and scanned units once, for its checks
+        and for the summary it answers with; its queries are pinned so that they cannot grow."""
+        picking = self.delivery()
+        self.assertTrue(picking.trace_scan(self.cases[0].name, unpack=True)["ok"])
+        Picking = type(picking)
+        reads = {"_trace_demand": 0, "_trace_scanned": 0}
+
+        def counted(name):
+            original = getattr(Picking, name)
+
+            def method(record, *args, **kwargs):
+                reads[name] += 1
+                return original(record, *args, **kwargs)
+            return patch.object(Picking, name, method)
+
+        with counted("_trace_demand"), counted("_trace_scanned"):
+            for text, ok, queries in ((self.cases[1].name, True, 25), (self.units[0].name, False, 17)):
+                reads.update(dict.fromkeys(reads, 0))
+                self.env.invalidate_all()  # each scan is a request of its own, with a cold cache
+                with self.assertQueryCount(queries):
+                    answer = picking.trace_scan(text, unpack=True)
+                self.assertEqual(answer["ok"], ok, answer)
+                self.assertEqual(reads, {"_trace_demand": 1, "_trace_scanned": 1}, text)
+                self.assertEqual(answer["summary"]["lines"][0]["scanned"], 48)
 
     def test_units_of_two_lots_make_one_move_line_each(self):
         lot_b = self.env["stock.lot"].create({"name": "L2611B", "product_id": self.product.id})
