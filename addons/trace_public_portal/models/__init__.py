@@ -7,6 +7,7 @@ from . import (
     trace_batch,
     trace_code,
     trace_code_claim,
+    trace_home,
     trace_geoip,
     trace_rate_limit,
     trace_verification,

@@ -24,3 +24,13 @@ class TestPublicTours(PublicCase):
         self.assertEqual(self.env["trace.verification.stat"].search([("code_id", "=", self.units[2].id)]).count, 1)
         self.assertTrue(self.env["trace.verification.alert"].search([("kind", "in", ("unknown", "forged"))]),
                         "the wrong code typed is counted")
+
+    def test_staff_open_the_full_trace(self):
+        genuine = self.units[3].name
+        forged = genuine[:-1] + ("0" if genuine[-1] != "0" else "1")
+        def count():
+            return sum(a["count"] for a in self.env["trace.home"]._alerts() if a["action"].startswith("trace_public"))
+        before = count()
+        self.verify("https://id.tea.test/01/06901234567922/21/%s" % forged)
+        self.assertEqual(count(), before + 1, "the home screen says a forged code was presented")
+        self.start_tour(self.link(self.units[3]), "trace_public_staff", login="admin")

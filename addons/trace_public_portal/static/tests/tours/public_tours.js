@@ -46,3 +46,11 @@ tours.add("trace_public_manual_entry", {
         { content: "the one answer for what is not ours", trigger: "#tp-not-found h1:contains('We cannot confirm this code')" },
     ],
 });
+
+// Staff open a unit's Digital Link: the registry's full trace, in the back office.
+tours.add("trace_public_staff", {
+    steps: () => [
+        { content: "the back office's trace of the code", trigger: ".o_trace_home .o_trace_result" },
+        { content: "the code searched", trigger: ".o_trace_search_input:value(/^[0-9A-Z]{20}$/)" },
+    ],
+});
