@@ -13,13 +13,18 @@
         "security/trace_public_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron.xml",
+        "data/stock_location_data.xml",
         "views/trace_verify_templates.xml",
         "views/trace_verification_views.xml",
         "views/res_config_settings_views.xml",
         "views/product_views.xml",
         "views/trace_public_menus.xml",
+        "views/portal_templates.xml",
+        "views/res_partner_views.xml",
+        "views/stock_picking_views.xml",
     ],
     "assets": {
+        "web.assets_frontend": ["trace_public_portal/static/src/portal/**/*"],
         "web.assets_tests": ["trace_public_portal/static/tests/tours/**/*"],
     },
 }
