@@ -186,7 +186,13 @@ class TracePublic(http.Controller):
         return "en_US" if "en_US" in installed else installed[0]
 
     def _limit(self, buckets, lang):
-        over, retry = request.env["trace.rate.limit"].sudo()._hit([(kind, key) for kind, key in buckets if key])
+        # counted once per HTTP request: Odoo re-runs a request whose transaction hit a
+        # serialization failure (two workers verifying one code), and the retry is no new request
+        environ = request.httprequest.environ
+        if "trace.rate_limit" not in environ:
+            environ["trace.rate_limit"] = request.env["trace.rate.limit"].sudo()._hit(
+                [(kind, key) for kind, key in buckets if key])
+        over, retry = environ["trace.rate_limit"]
         if not over:
             return None
         response = self._render("trace_public_portal.verify_limited", {"retry": retry}, lang, status=429)

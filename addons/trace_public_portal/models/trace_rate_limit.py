@@ -62,6 +62,8 @@ class TraceRateLimit(models.AbstractModel):
         if self.env.registry.in_test_mode():
             return self._count(self.env.cr, keys, seconds, limits, buckets)
         with self.env.registry.cursor() as cr:
+            # counters, not snapshots: under Odoo's REPEATABLE READ two requests would conflict
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             return self._count(cr, keys, seconds, limits, buckets)
 
     @api.model
