@@ -179,6 +179,8 @@ class TraceVerification(models.Model):
             picking.name for picking in pickings
             if (picking.partner_id.commercial_partner_id.trace_dealer_path or "").startswith(path)
             or (picking.partner_id.trace_dealer_path or "").startswith(path)
+            # a dealer's own receipts and its shipments to its shops (partners of no dealer path)
+            or (picking.trace_dealer_id.trace_dealer_path or "").startswith(path)
         }
         return [
             {"time": hop["local_time"], "step": hop["step"], "from": hop["from"], "to": hop["to"],

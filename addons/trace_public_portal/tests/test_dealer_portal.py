@@ -220,6 +220,9 @@ class TestDealerPortal(DealerCase):
                          "the shop holds them; they stay bound to the dealer that supplies it")
         self.assertEqual(self.env["trace.event"].search([("biz_step", "=", "shipping")], order="id desc",
                                                         limit=1).user_id, self.user_a)
+        answer = self.verify(self.units_a[0], audience="dealer", dealer=self.dealer_a, user=self.user_a)
+        self.assertIn(shipment.name, [hop["transfer"] for hop in answer["logistics"]],
+                      "the dealer's page shows its own shipment to its shop")
 
     def test_the_chain_in_the_logistics_trace(self):
         """CDB -> RDB -> dealer -> sub-dealer -> shop: every hop, with who scanned it."""
