@@ -40,19 +40,25 @@ class PublicCase(TraceCase, HttpCase):
 
     @classmethod
     def ship(cls, codes_to_scan, partner, quantity):
+        """A delivery from stock to the customers' location, scanned and validated."""
+        return cls._transfer(cls.warehouse.out_type_id, cls.stock, cls.customers, partner, codes_to_scan, quantity)
+
+    @classmethod
+    def _transfer(cls, picking_type, source, destination, partner, codes, quantity):
+        """A transfer of ``quantity`` units, ``codes`` scanned into it (unpacked where packed), validated."""
         picking = cls.env["stock.picking"].create(
             {
-                "picking_type_id": cls.warehouse.out_type_id.id,
-                "location_id": cls.stock.id,
-                "location_dest_id": cls.customers.id,
-                "partner_id": partner.id,
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": partner.id if partner else False,
                 "move_ids": [Command.create({"name": "tea", "product_id": cls.product.id, "product_uom_qty": quantity,
-                                             "product_uom": cls.product.uom_id.id, "location_id": cls.stock.id,
-                                             "location_dest_id": cls.customers.id})],
+                                             "product_uom": cls.product.uom_id.id, "location_id": source.id,
+                                             "location_dest_id": destination.id})],
             }
         )
         picking.action_confirm()
-        for code in codes_to_scan:
+        for code in codes:
             answer = picking.trace_scan(code.name, unpack=True)
             if not answer["ok"]:
                 raise AssertionError(answer)

@@ -1,7 +1,6 @@
 import json
 import re
 
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -47,29 +46,6 @@ class DealerCase(PublicCase):
         user = new_test_user(cls.env, login, groups="base.group_portal")
         user.partner_id.parent_id = dealer
         return user
-
-    @classmethod
-    def _transfer(cls, picking_type, source, destination, partner, codes, quantity):
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "partner_id": partner.id if partner else False,
-                "move_ids": [Command.create({"name": "tea", "product_id": cls.product.id, "product_uom_qty": quantity,
-                                             "product_uom": cls.product.uom_id.id, "location_id": source.id,
-                                             "location_dest_id": destination.id})],
-            }
-        )
-        picking.action_confirm()
-        for code in codes:
-            answer = picking.trace_scan(code.name, unpack=True)
-            if not answer["ok"]:
-                raise AssertionError(answer)
-        picking.button_validate()
-        if picking.state != "done":
-            raise AssertionError("%s is %s, not done" % (picking.name, picking.state))
-        return picking
 
     # -- as the portal does it, without HTTP (the controllers call these with sudo) --------------
 

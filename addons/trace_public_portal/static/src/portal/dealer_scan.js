@@ -33,15 +33,7 @@ export class DealerScan extends Component {
         this.running = false;
         this.state = useState({
             summary: this.props.summary,
-            log: this.props.scans.map((scan) => ({
-                id: this.nextId++,
-                ok: true,
-                stored: true,
-                text: scan.code,
-                code: scan.code,
-                units: scan.units,
-                detail: [scan.level, scan.product, scan.lot].filter(Boolean).join(" · "),
-            })),
+            log: this.props.scans.map((scan) => this.storedEntry(scan)),
             mode: "scan",
             busy: false,
             notice: null,
@@ -52,6 +44,19 @@ export class DealerScan extends Component {
 
     get placeholder() {
         return this.state.mode === "scan" ? _t("Scan, type or paste a code") : _t("Scan the code to take out");
+    }
+
+    /** A log entry for a scan the transfer already holds (from the server). */
+    storedEntry(scan) {
+        return {
+            id: this.nextId++,
+            ok: true,
+            stored: true,
+            text: scan.code,
+            code: scan.code,
+            units: scan.units,
+            detail: [scan.level, scan.product, scan.lot].filter(Boolean).join(" · "),
+        };
     }
 
     focus() {
@@ -197,15 +202,7 @@ export class DealerScan extends Component {
             return;
         }
         this.state.summary = answer.summary;
-        this.state.log = answer.scans.map((scan) => ({
-            id: this.nextId++,
-            ok: true,
-            stored: true,
-            text: scan.code,
-            code: scan.code,
-            units: scan.units,
-            detail: [scan.level, scan.product, scan.lot].filter(Boolean).join(" · "),
-        }));
+        this.state.log = answer.scans.map((scan) => this.storedEntry(scan));
         this.focus();
     }
 
