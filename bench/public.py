@@ -573,6 +573,8 @@ def main():
         guessed["found"], "", "0", guessed["found"] == 0 and guessed["existing"] == 0 and not guessed["errors"], "{:,}")
     row("  errors raised by _verify", len(guessed["errors"]), "", "0", not guessed["errors"], "{:,}")
     row("  answer of a guessed code, median (same work as a genuine one)", guessed["median"] * 1000, "ms", "", True)
+    same = guessed["median"] / answer["median"] if answer["median"] else NAN
+    row("  guessed / genuine answer time (medians: the same time)", same, "x", "0.8 - 1.25", 0.8 <= same <= 1.25)
     row("  alerts raised: forged (check segment fails) / unknown",
         f"{guessed['alerts'].get('forged', 0):,} / {guessed['alerts'].get('unknown', 0):,}", "",
         f"{total - keyed:,} / {keyed:,}",

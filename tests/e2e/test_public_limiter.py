@@ -199,3 +199,45 @@ def test_two_workers_share_the_per_code_limit_in_postgresql(public_odoo):
     others = [str(other["id"]) for other in public_odoo.codes[1:]]
     assert public_odoo.scalar("SELECT count(*) FROM trace_verification WHERE code_id = ANY(string_to_array(:'p0', ',')::int[])",
                               ",".join(others)) == "0"
+
+
+def test_two_workers_count_a_forged_code_once_per_request(public_odoo):
+    """A copied code presented from two workers at once: every request gets the one answer for
+    codes that are not ours, none fails, and the day's alert counts each presentation once (an
+    upsert on the counter cursor, in autocommit: no conflict, no retry), with the product
+    its GTIN names."""
+    genuine = public_odoo.codes[1]
+    serial = genuine["name"][:-1] + ("2" if genuine["name"][-1] != "2" else "3")  # the check segment fails
+    link = genuine["link"].replace(genuine["name"], serial)
+    url = f"http://127.0.0.1:{public_odoo.port}{link[link.index('/01/'):]}"
+    if time.time() % 3600 > 3600 - 60:  # one hour's window of the per-code limit for all of them
+        time.sleep(3600 - time.time() % 3600 + 1)
+    barrier = threading.Barrier(THREADS)
+    answers, errors = [], []
+    lock = threading.Lock()
+
+    def client():
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(PER_CODE // THREADS + 1):
+                answer = get(url)
+                with lock:
+                    answers.append(answer)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=client) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors, errors
+    expected = THREADS * (PER_CODE // THREADS + 1)
+    statuses = Counter(status for status, _body, _headers in answers)
+    assert statuses == {200: PER_CODE, 429: expected - PER_CODE}, statuses
+    assert all('id="tp-not-found"' in body for status, body, _headers in answers if status == 200)
+    alert = public_odoo.sql(
+        "SELECT kind, count, (SELECT name->>'en_US' FROM product_template t JOIN product_product p"
+        " ON p.product_tmpl_id = t.id WHERE p.id = a.product_id) FROM trace_verification_alert a WHERE name = :'p0'",
+        serial)
+    assert alert == [["forged", str(PER_CODE), "E2E Oolong 250 g"]], alert

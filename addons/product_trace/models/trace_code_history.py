@@ -62,18 +62,19 @@ class TraceCode(models.Model):
         return [("id", "in", self._subtree_ids())]
 
     def _history_events(self, chain=None):
-        """Every event of this code, oldest first: those naming it, its batch's, and its current
-        ancestors' since it was packed into them (the ledger names the codes an event moved, not
-        their contents). ``chain``: :meth:`_chain`, when the caller has it already."""
+        """Every event of this code, oldest first: those naming it, its batch's, and those of
+        every container it has been inside (directly or through other containers) while it was
+        inside: a unit unpacked from its case keeps the case's shipments of before (the ledger
+        names the codes an event moved, not their contents). ``chain``: :meth:`_chain`, when the
+        caller has it already."""
         self.ensure_one()
         chain = self._chain() if chain is None else chain
         self.env["trace.event"].flush_model()
-        ancestors = [row[1] for row in chain]
-        codes = [self.id] + ancestors
-        # Through the GIN index on epc_ids: the events naming this code or an ancestor, but for
-        # packing events, which are found through the containers the codes have been in (their
-        # current parents and those of their other aggregation events: unpacking). Each row says
-        # which of ``codes`` the event concerns.
+        windows = self._container_windows(chain)
+        codes = sorted(windows)
+        # Through the GIN index on epc_ids: the events naming this code or a container, but for
+        # packing events, found by their parents (packing names the children without indexing
+        # them, see trace.event.init). Each row says which of ``codes`` the event concerns.
         cr = self.env.cr
         named = SQL("ARRAY(SELECT unnest(epc_ids) INTERSECT SELECT unnest(%s::int[]))", codes)
         of_batch = SQL(
@@ -84,8 +85,8 @@ class TraceCode(models.Model):
         )
         cr.execute(
             SQL(
-                """SELECT id, event_time, event_type, parent_code_id,
-                          CASE WHEN parent_code_id = %(code)s OR (%(of_batch)s) THEN ARRAY[%(code)s] ELSE %(named)s END
+                """SELECT id, event_time, CASE WHEN parent_code_id = %(code)s OR (%(of_batch)s) THEN ARRAY[%(code)s]
+                                               ELSE %(named)s END
                      FROM trace_event
                     WHERE (epc_ids && %(codes)s AND %(not_packing)s) OR parent_code_id = %(code)s OR (%(of_batch)s)""",
                 code=self.id,
@@ -96,32 +97,88 @@ class TraceCode(models.Model):
             )
         )
         rows = cr.fetchall()
-        parents = set(ancestors) | {row[3] for row in rows if row[2] == "aggregation" and row[3] != self.id}
-        parents.discard(None)
+        parents = [code_id for code_id in codes if code_id != self.id]
         if parents:
+            # the packing of this code and of its containers into the next ones
             cr.execute(
                 SQL(
-                    """SELECT id, event_time, event_type, parent_code_id, %s FROM trace_event
+                    """SELECT id, event_time, %s FROM trace_event
                         WHERE parent_code_id = ANY(%s) AND event_type = 'aggregation' AND action = 'ADD'
                           AND epc_ids && %s""",
                     named,
-                    sorted(parents),
+                    parents,
                     codes,
                 )
             )
             rows += cr.fetchall()
-        # an ancestor's events count from the moment this code joined that ancestor's subtree:
-        # the latest packing date on the way up to it
-        since, joined = {}, None
-        for _code_id, parent_id, packed_on, *_parent in chain:
-            joined = max(filter(None, [joined, packed_on]), default=None)
-            since[parent_id] = joined or self.create_date
         found = {}
-        for event_id, time, _type, _parent, named in rows:
-            if self.id in named or any(time >= since[code_id] for code_id in named if code_id in since):
-                found[event_id] = time
-        ordered = sorted(found, key=lambda event_id: (found[event_id], event_id))
-        return self.env["trace.event"].browse(ordered)
+        for event_id, time, named_ids in rows:
+            point = (time, event_id)
+            if any(
+                (start is None or point >= start) and (end is None or point <= end)
+                for code_id in named_ids
+                for start, end in windows.get(code_id, ())
+            ):
+                found[event_id] = point
+        return self.env["trace.event"].browse(sorted(found, key=found.get))
+
+    def _container_windows(self, chain):
+        """``{code id: [(start, end)]}``: this code (always) and every container it has been
+        inside, with the periods it was (``(event time, event id)`` bounds, ``None`` when open).
+        Level by level up the packing tree: each container's current parent (the tree) and its
+        former ones (the unpacking events, with the packing that began each stay)."""
+        cr = self.env.cr
+        windows = {self.id: [(None, None)]}
+        # the current chain is known: a container's stay begins with the latest packing on the way up
+        current = {code_id: (parent_id, packed_on) for code_id, parent_id, packed_on, *_parent in chain}
+        frontier = {self.id}
+        for _level in range(10):  # the depth the packing tree allows
+            if not frontier:
+                break
+            stays = []  # (child, parent, start, end)
+            for child in frontier:
+                if child in current:
+                    parent_id, packed_on = current[child]
+                    stays.append((child, parent_id, (packed_on or self.create_date, 0), None))
+            unknown = [child for child in frontier if child not in current and child != self.id]
+            if unknown:
+                cr.execute(
+                    "SELECT code_id, parent_id, pack_date FROM trace_code_tree WHERE code_id = ANY(%s)", [unknown]
+                )
+                stays += [(child, parent, (packed_on or self.create_date, 0), None)
+                          for child, parent, packed_on in cr.fetchall()]
+            cr.execute(
+                SQL(
+                    """SELECT x.child, d.parent_code_id, d.event_time, d.id, a.event_time, a.id
+                         FROM trace_event d
+                         CROSS JOIN LATERAL unnest(d.epc_ids) AS x(child)
+                         LEFT JOIN LATERAL (
+                             SELECT event_time, id FROM trace_event
+                              WHERE parent_code_id = d.parent_code_id AND event_type = 'aggregation'
+                                AND action = 'ADD' AND epc_ids @> ARRAY[x.child] AND event_time <= d.event_time
+                              ORDER BY event_time DESC, id DESC LIMIT 1) a ON true
+                        WHERE d.epc_ids && %s AND %s AND d.event_type = 'aggregation' AND d.action = 'DELETE'
+                          AND d.parent_code_id IS NOT NULL AND x.child = ANY(%s)""",
+                    sorted(frontier),
+                    NOT_PACKING,
+                    sorted(frontier),
+                )
+            )
+            stays += [
+                (child, parent, (added_on, added_id) if added_on else (self.create_date, 0), (removed_on, removed_id))
+                for child, parent, removed_on, removed_id, added_on, added_id in cr.fetchall()
+            ]
+            frontier = set()
+            for child, parent, start, end in stays:
+                for child_start, child_end in list(windows.get(child, ())):
+                    begin = max(filter(None, (child_start, start)), default=None)
+                    finish = min(filter(None, (child_end, end)), default=None)
+                    if begin is not None and finish is not None and begin > finish:
+                        continue  # packed into it after it left, or the other way round
+                    if (begin, finish) not in windows.setdefault(parent, []):
+                        windows[parent].append((begin, finish))
+                        frontier.add(parent)
+        return windows
 
     # ------------------------------------------------------------------------------------------
     # The trace answer

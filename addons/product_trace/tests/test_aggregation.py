@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import TraceCase
 
@@ -104,6 +104,44 @@ class TestAggregation(TraceCase):
         unpack = self.env["trace.event"].search([("biz_step", "=", "unpacking")])
         self.assertEqual(len(unpack), 2)
         self.assertEqual(self.batch.units_packed, 48)
+
+    def test_a_unit_out_of_its_case_keeps_the_hops_it_made_inside(self):
+        """Pallet shipped, case taken off it and shipped on, unit taken out and shipped: the unit's
+        history holds every hop it made inside a container, and none made without it."""
+        unit, other, case, pallet = self.units[0], self.units[1], self.cases[0], self.pallets
+        Event = self.env["trace.event"]
+
+        def ship(code, step, day):
+            return Event._record({"event_type": "object", "action": "OBSERVE", "biz_step": step,
+                                  "event_time": "2026-11-%02d 08:00:00" % day}, epc_ids=[code.id])
+
+        with freeze_time("2026-11-01 08:00:00"):
+            self._pack_all()
+        inside_pallet = ship(pallet, "shipping", 2)  # CDB -> RDB: the unit rode in its case on the pallet
+        with freeze_time("2026-11-03 08:00:00"):
+            self.Code._unpack([case.name])
+        pallet_after = ship(pallet, "storing", 4)  # the pallet goes on without that case
+        case_alone = ship(case, "shipping", 5)  # RDB -> dealer
+        with freeze_time("2026-11-06 08:00:00"):
+            self.Code._unpack([unit.name])
+        case_after = ship(case, "receiving", 7)  # the case without the unit
+        unit_alone = ship(unit, "retail_selling", 8)
+        history = unit._history_events()
+        self.assertEqual(history.sorted("event_time"), history)
+        for event in (inside_pallet, case_alone, unit_alone):
+            self.assertIn(event, history)
+        for event in (pallet_after, case_after):
+            self.assertNotIn(event, history)
+        self.assertEqual(history.filtered(lambda e: e.biz_step == "unpacking").mapped("parent_code_id"),
+                         pallet | case)  # both its case's unpacking and its own
+        # a unit that stayed in the case has the case's hops after the first unpacking too
+        kept = other._history_events()
+        self.assertIn(inside_pallet, kept)
+        self.assertIn(case_after, kept)
+        self.assertNotIn(pallet_after, kept)
+        self.assertNotIn(unit_alone, kept)
+        # and the answer the trace page shows lists the pallet's hop for the loose unit
+        self.assertIn(inside_pallet.id, [row["id"] for row in unit._trace_data()["events"]])
 
     def test_unpack_loose_code_is_refused(self):
         with self.assertRaisesRegex(UserError, "not packed"):

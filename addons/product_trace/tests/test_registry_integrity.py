@@ -194,3 +194,17 @@ class TestRegistryOverRpc(TraceCase, HttpCase):
             # reading stays open to them
             self.assertEqual(self._call("trace.code", "search_count", [[("batch_id", "=", self.batch.id)]])["result"],
                              len(units) + 1)
+
+    def test_a_parameter_named_self_is_ignored_not_a_server_error(self):
+        """Odoo 18 passes query and JSON parameters as keyword arguments to the controller
+        method, whose own first argument is ``self``: ``?self=1`` was a 500 on every route."""
+        self.assertEqual(self.url_open("/web/login?self=1").status_code, 200)
+        self.authenticate("admin", "admin")
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "self": 1, "model": "trace.code", "method": "search_count", "args": [[]], "kwargs": {}}}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("result", response.json())

@@ -39,8 +39,12 @@ class TracePublic(http.Controller):
 
     # -- the three ways in ---------------------------------------------------------------------
 
+    # The three ways in are read-only routes: with --db_replica_host the look-up reads a replica;
+    # what they write (limiter, verification, counts, alerts) goes to the counter cursor, on the
+    # primary (trace.rate.limit._counter_cursor).
+
     @http.route(["/01/<path:rest>", "/00/<path:rest>"], type="http", auth="public", methods=["GET", "HEAD"],
-                sitemap=False, csrf=False, save_session=False, readonly=False)
+                sitemap=False, csrf=False, save_session=False, readonly=True)
     def trace_digital_link(self, rest=None, **_query):
         """A GS1 Digital Link as printed in each unit's QR code."""
         environ = request.httprequest.environ
@@ -52,13 +56,13 @@ class TracePublic(http.Controller):
         return self._respond(self._parse(text, gs1.parse_digital_link), text)
 
     @http.route("/v/<string:serial>", type="http", auth="public", methods=["GET", "HEAD"], sitemap=False, csrf=False,
-                save_session=False, readonly=False)
+                save_session=False, readonly=True)
     def trace_short_link(self, serial, **_query):
         """The short form ``/v/<code>``, for the companies that want one."""
         return self._respond(self._parse(serial, gs1.parse_scan, serial_only=True), serial, short_link=True)
 
     @http.route("/verify", type="http", auth="public", methods=["GET", "HEAD"], sitemap=False, csrf=False,
-                save_session=False, readonly=False)
+                save_session=False, readonly=True)
     def trace_verify(self, code=None, **_query):
         """Type a code by hand (the characters printed under the QR code) or paste a link."""
         lang = self._lang()
@@ -185,13 +189,13 @@ class TracePublic(http.Controller):
                 return same
         return "en_US" if "en_US" in installed else installed[0]
 
-    def _limit(self, buckets, lang):
-        # counted once per HTTP request: Odoo re-runs a request whose transaction hit a
-        # serialization failure (two workers verifying one code), and the retry is no new request
+    def _limit(self, buckets, lang, counters=None):
+        # counted once per HTTP request: Odoo re-runs a request whose transaction failed (a
+        # serialization failure, a write on a replica), and the retry is no new request
         environ = request.httprequest.environ
         if "trace.rate_limit" not in environ:
             environ["trace.rate_limit"] = request.env["trace.rate.limit"].sudo()._hit(
-                [(kind, key) for kind, key in buckets if key])
+                [(kind, key) for kind, key in buckets if key], counters)
         over, retry = environ["trace.rate_limit"]
         if not over:
             return None
@@ -211,27 +215,33 @@ class TracePublic(http.Controller):
     def _respond(self, data, text, short_link=False):
         lang = self._lang()
         key = (data.serial or data.sscc) if data else None
-        limited = self._limit([("client", self._client_address()), ("code", key)], lang)
-        if limited:
-            return limited
-        audience, dealer = self._audience()
-        if audience == "staff":
-            query = (data.serial or data.sscc) if data else text
-            return request.redirect(
-                "/odoo/action-product_trace.action_trace_home?trace_query=%s" % quote(query[:MAX_TEXT], safe=""),
-                local=True)
-        agent = (request.httprequest.user_agent.string or "").lower()
-        record = request.httprequest.method == "GET" and not any(bot in agent for bot in PREVIEW_AGENTS)
-        answer = request.env["trace.verification"].sudo()._verify(
-            data, audience=audience, client={"address": self._client_address()}, lang=lang, short_link=short_link,
-            dealer=dealer, user=request.env.user, record=record)
+        # one counter cursor for the request, whatever the answer: the limiter's count, then
+        # the verification or the alert (the same work for a genuine code and a guessed one)
+        with request.env["trace.rate.limit"].sudo()._counter_cursor() as counters:
+            limited = self._limit([("client", self._client_address()), ("code", key)], lang, counters)
+            if limited:
+                return limited
+            audience, dealer = self._audience()
+            if audience == "staff":
+                query = (data.serial or data.sscc) if data else text
+                return request.redirect(
+                    "/odoo/action-product_trace.action_trace_home?trace_query=%s" % quote(query[:MAX_TEXT], safe=""),
+                    local=True)
+            agent = (request.httprequest.user_agent.string or "").lower()
+            record = request.httprequest.method == "GET" and not any(bot in agent for bot in PREVIEW_AGENTS)
+            answer = request.env["trace.verification"].sudo()._verify(
+                data, audience=audience, client={"address": self._client_address()}, lang=lang,
+                short_link=short_link, dealer=dealer, user=request.env.user, record=record, counters=counters)
         return self._render("trace_public_portal.verify_page", {"answer": answer, "audience": audience}, lang)
 
     def _render(self, template, values, lang, status=200):
-        request.update_context(lang=lang)
-        company = request.env["res.company"].sudo().search([], limit=1, order="id")
-        values = dict(values, lang=lang, html_lang=lang.replace("_", "-"), brand=company.name)
+        testing = bool(config["test_enable"] or config["test_file"])
+        # the page's templates read only the values given here: no user, company or frontend
+        # values to prepare (under the test runner, the frontend layout of the tours needs them)
+        request.update_context(lang=lang, minimal_qcontext=not testing)
+        values = dict(values, lang=lang, html_lang=lang.replace("_", "-"),
+                      brand=request.env["trace.verification"].sudo()._brand(), test_mode_enabled=testing)
         headers = list(SECURITY_HEADERS)
-        if not (config["test_enable"] or config["test_file"]):
+        if not testing:
             headers.append(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         return request.render(template, values, status=status, headers=headers)

@@ -65,3 +65,18 @@ class ResCompany(models.Model):
         if not company.trace_pin_secret:
             company.trace_pin_secret = secrets.token_hex(32)
         return company.trace_pin_secret.encode()
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"trace_code_secret", "name"} & set(vals):
+            # the public page checks presented codes against every company's secret and shows the
+            # first company's name where a code is none of ours (both cached)
+            self.env.registry.clear_cache()
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        if any(vals.get("trace_code_secret") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return companies

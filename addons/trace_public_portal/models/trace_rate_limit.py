@@ -1,6 +1,8 @@
+import contextlib
 import ipaddress
 
 from odoo import api, models
+from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
 
 # the windows of the limiter: name -> seconds
 WINDOWS = {"client": 60, "code": 3600, "pin": 3600}
@@ -11,8 +13,9 @@ PARAMS = {"client": "trace_public_portal.limit_client_per_minute", "code": "trac
 class TraceRateLimit(models.AbstractModel):
     """Fixed-window request counters shared by every Odoo worker and server: they live in one
     PostgreSQL table (unlogged: a crash forgets the current minute, nothing else), counted with
-    one ``INSERT ... ON CONFLICT`` per request in a transaction of its own, so a row is locked for
-    the statement only and a burst from one address does not queue behind page rendering."""
+    one ``INSERT ... ON CONFLICT`` per request on the request's counter cursor
+    (:meth:`_counter_cursor`), so a row is locked for the statement only and a burst from one
+    address does not queue behind page rendering."""
 
     _name = "trace.rate.limit"
     _description = "Public Route Rate Limiter"
@@ -51,20 +54,35 @@ class TraceRateLimit(models.AbstractModel):
         return limits
 
     @api.model
-    def _hit(self, buckets):
-        """Count one request in each ``(kind, key)`` bucket. Answers ``(over, retry_after)``: the
-        kinds over their limit and the seconds until the longest of their windows ends."""
+    @contextlib.contextmanager
+    def _counter_cursor(self):
+        """The public routes' cursor for what they count and record (the limiter, the
+        verification and its per-code counts, the alerts), apart from the request's: on the
+        primary (the request's cursor may be a read replica's) and in autocommit, each statement
+        a transaction of its own. So a row lock lasts one statement (a burst on one code or from
+        one address never queues behind page rendering), and two workers counting one row never
+        conflict (each statement reads the latest committed row: under Odoo's REPEATABLE READ
+        the second would fail and its request be retried). One per request, the same for every
+        answer. Under Odoo's test runner, the test's own cursor: every request there shares it."""
+        if self.env.registry.in_test_mode():
+            yield self.env.cr
+            return
+        with contextlib.closing(self.env.registry.cursor()) as cr:
+            cr.connection.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)  # until the pool lends it again
+            yield cr
+
+    @api.model
+    def _hit(self, buckets, cr=None):
+        """Count one request in each ``(kind, key)`` bucket, on the request's counter cursor
+        ``cr`` (else a new one). Answers ``(over, retry_after)``: the kinds over their limit and
+        the seconds until the longest of their windows ends."""
+        if cr is None:
+            with self._counter_cursor() as cr:
+                return self._hit(buckets, cr)
         limits = self._limits()
         keys = [self._client_key(key) if kind == "client" else "%s:%s" % (kind, key[:200]) for kind, key in buckets]
         seconds = [WINDOWS[kind] for kind, _key in buckets]
-        # its own short transaction, so that the row lock ends with the statement (in tests, the
-        # test's own cursor: every request there shares it)
-        if self.env.registry.in_test_mode():
-            return self._count(self.env.cr, keys, seconds, limits, buckets)
-        with self.env.registry.cursor() as cr:
-            # counters, not snapshots: under Odoo's REPEATABLE READ two requests would conflict
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            return self._count(cr, keys, seconds, limits, buckets)
+        return self._count(cr, keys, seconds, limits, buckets)
 
     @api.model
     def _count(self, cr, keys, seconds, limits, buckets):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytz
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, ormcache
 
 from tracekit import codes as tk_codes
 from tracekit.errors import TraceKitError
@@ -71,10 +71,16 @@ _RECORD = """
     RETURNING first_date, first_city, count, early_count, cardinality(cities), (SELECT id FROM v)
 """
 
+# an alert counted per day, kind and code; the product of a presented GTIN where the code is none of ours
 _ALERT = """
     INSERT INTO trace_verification_alert AS a (day, kind, name, company_id, product_id, count, first_date,
                                                last_date, city)
-    VALUES (%(day)s, %(kind)s, %(name)s, %(company)s, %(product)s, 1, %(now)s, %(now)s, %(city)s)
+    SELECT %(day)s, %(kind)s, %(name)s, coalesce(%(company)s, p.company_id), coalesce(%(product)s, p.id), 1,
+           %(now)s, %(now)s, %(city)s
+      FROM (SELECT 1) one
+      LEFT JOIN LATERAL (SELECT pp.id, pt.company_id FROM product_product pp
+                           JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                          WHERE %(company)s IS NULL AND pp.barcode = ANY(%(barcodes)s) LIMIT 1) p ON true
     ON CONFLICT (day, kind, name) DO UPDATE SET
         count = a.count + 1, last_date = excluded.last_date, city = coalesce(excluded.city, a.city)
 """
@@ -114,15 +120,21 @@ class TraceVerification(models.Model):
 
     @api.model
     def _verify(self, data, *, audience="consumer", client=None, lang="en_US", record=True, short_link=False,
-                dealer=None, user=None):
+                dealer=None, user=None, counters=None):
         """The answer to a presented code (``data``: the parsed Digital Link, element string or
         serial, or ``None`` when it could not be parsed) for ``audience``.
 
         Unknown, forged, inactive and unparsable codes get the very same answer, ``{"found":
-        False}``, after the same work (one look-up and one write); forged and inactive ones raise
-        an alert. A genuine code's answer is a whitelist of what its company shows the public,
-        with the code's verification history; a consumer's verification is recorded.
+        False}``, after the same work (one look-up, one write); forged and inactive ones raise an
+        alert. A genuine code's answer is a whitelist of what its company shows the public, with
+        the code's verification history; a consumer's verification is recorded. The writes go
+        to ``counters``, the request's counter cursor (``trace.rate.limit._counter_cursor``),
+        else to one of their own: the look-up alone reads the request's (replica's) cursor.
         """
+        if record and counters is None:
+            with self.env["trace.rate.limit"]._counter_cursor() as counters:
+                return self._verify(data, audience=audience, client=client, lang=lang, short_link=short_link,
+                                    dealer=dealer, user=user, counters=counters)
         client = client or {}
         if lang not in dict(self.env["res.lang"].get_installed()):
             lang = "en_US"
@@ -135,23 +147,23 @@ class TraceVerification(models.Model):
         place = self.env["trace.geoip"]._locate(client.get("address"), lang) if record else {}
         if kind:
             if record:
-                self._alert(kind, key if kind != "unknown" else "", row, data, place, now)
+                self._alert(counters, kind, key if kind != "unknown" else "", row, data, place, now)
             return {"found": False}
         answer = self._answer(row)
         first_date, first_city, count, early_count, cities = (
             row["first_date"], row["first_city"], row["count"], row["early_count"], row["cities"])
         if record and audience == "consumer":
             token = secrets.token_urlsafe(16)
-            self.env.cr.execute(
+            counters.execute(
                 _RECORD,
                 {"code": row["id"], "company": row["company_id"], "now": now, "audience": audience,
                  "country": place.get("country"), "province": place.get("province"), "city": place.get("city"),
                  "early": not row["shipped_date"], "token": token},
             )
-            first_date, first_city, count, early_count, cities, _vid = self.env.cr.fetchone()
+            first_date, first_city, count, early_count, cities, _vid = counters.fetchone()
             answer["token"] = token
         elif record:
-            self.env.cr.execute(
+            counters.execute(
                 """INSERT INTO trace_verification (code_id, company_id, verify_date, audience, country_code,
                                                    province, city, before_shipment)
                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
@@ -254,9 +266,8 @@ class TraceVerification(models.Model):
     @api.model
     def _forged(self, serial):
         """Whether no company's keyed check segment accepts ``serial``."""
-        self.env.cr.execute("SELECT id, trace_code_secret FROM res_company WHERE trace_code_secret IS NOT NULL")
         checks = []
-        for company_id, secret in self.env.cr.fetchall():
+        for company_id, secret in self._code_secrets():
             minter = _minters.get((company_id, secret))
             if minter is None:
                 minter = _minters[(company_id, secret)] = tk_codes.CodeMinter(secret.encode())
@@ -269,30 +280,32 @@ class TraceVerification(models.Model):
             return True
 
     @api.model
-    def _alert(self, kind, name, row, data, place, now):
-        company = row["company_id"] if row else None
-        product = row["product_id"] if row else None
-        if not company and data and data.gtin:
-            self.env["product.product"].flush_model(["barcode"])
-            self.env.cr.execute(
-                "SELECT p.id, t.company_id FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id"
-                " WHERE p.barcode = ANY(%s) LIMIT 1",
-                [[data.gtin, data.gtin.lstrip("0")]],
-            )
-            found = self.env.cr.fetchone()
-            if found:
-                product, company = found
-        values = {"day": now.date(), "kind": kind, "name": (name or "")[:64], "company": company, "product": product,
-                  "now": now, "city": place.get("city")}
-        # in a transaction of its own, as the limiter counts: the day's count of unknown codes is one
-        # row that every guess updates, and its lock must not last while the page renders
-        if self.env.registry.in_test_mode():
-            self.env.cr.execute(_ALERT, values)
-            return
-        with self.env.registry.cursor() as cr:
-            # a counter, not a snapshot: under Odoo's REPEATABLE READ two guesses would conflict
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            cr.execute(_ALERT, values)
+    @ormcache()
+    def _code_secrets(self):
+        """``((company id, secret), ...)``: the keyed check of every company (cleared when a
+        company gets its secret, see res.company.write)."""
+        self.env["res.company"].flush_model(["trace_code_secret"])
+        self.env.cr.execute(
+            "SELECT id, trace_code_secret FROM res_company WHERE trace_code_secret IS NOT NULL ORDER BY id")
+        return tuple(self.env.cr.fetchall())
+
+    @api.model
+    @ormcache()
+    def _brand(self):
+        """The name the public pages carry where no code names its company: the first company's
+        (cleared when a company is renamed, see res.company.write)."""
+        return self.env["res.company"].sudo().search([], limit=1, order="id").name or ""
+
+    @api.model
+    def _alert(self, counters, kind, name, row, data, place, now):
+        """Count an alert of ``kind`` on the counter cursor: the day's count of unknown codes is
+        one row that every guess updates, and its lock must not last while the page renders."""
+        gtin = data.gtin if data and data.gtin and not row else None
+        counters.execute(_ALERT, {
+            "day": now.date(), "kind": kind, "name": (name or "")[:64], "now": now, "city": place.get("city"),
+            "company": row["company_id"] if row else None, "product": row["product_id"] if row else None,
+            "barcodes": [gtin, gtin.lstrip("0")] if gtin else [],
+        })
 
     @api.model
     def _answer(self, row):

@@ -82,6 +82,16 @@ class TestRoutes(PublicCase):
         self.assertEqual(len(bodies), 1, "one answer, whatever is wrong")
         self.assertIn('id="tp-not-found"', bodies.pop())
 
+    def test_a_query_parameter_named_self_changes_nothing(self):
+        # Odoo passes query parameters to the controller method as keyword arguments
+        self.assertEqual(self.get("/verify?self=1").status_code, 200)
+        link = self.link(self.units[3])
+        for path in (link + ("&" if "?" in link else "?") + "self=1", "/verify?code=%s&self=x" % self.units[3].name):
+            with self.subTest(path=path):
+                response = self.get(path)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn('id="tp-genuine"', response.text)
+
     def test_manual_entry_forgives_case_dashes_and_look_alike_letters(self):
         form = self.get("/verify")
         self.assertIn('id="tp-form"', form.text)
