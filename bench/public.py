@@ -11,7 +11,12 @@ registry's COPY-based issuance, activated with ``_activate_batch``, then VACUUM 
 - HTTP throughput of the consumer page of random existing codes (their Digital Link paths) with
   Odoo in multi-worker mode (``--workers 2,4``), against Odoo's cheapest route ``/web/health``
   with the same workers and the same ``wrk`` load, limits raised so that the limiter counts every
-  request but refuses none; Odoo's gevent process is checked before and after each run;
+  request but refuses none; Odoo's gevent process is checked before and after each run. Two
+  server configurations, both served by Odoo as it ships: ``-d <db> --db-filter=^<db>$`` (Odoo
+  lists the databases on a new PostgreSQL connection for every request without a session
+  cookie, health included: every consumer's first scan) and a single database, ``-d <db>`` alone
+  (no listing: what docker/ and scripts/serve run). For reference, Odoo's own cheapest QWeb page
+  (``/odoo/offline``, public, no data) under the same load;
 - 10,000 guessed codes (half of them minted with the company's key, so they pass the check
   segment; half random Crockford base32) answered in-process (none may be found), then over HTTP
   from one client with the default limits (the limiter must engage, nothing may fail).
@@ -49,6 +54,8 @@ DEFAULT_CLIENT_LIMIT = 60  # trace.rate.limit's default per client and minute
 RAISED_LIMIT = "1000000000"  # counted, never reached
 GUESS_THREADS = 8  # concurrent requests of the one guessing client
 WARMUP_SECONDS = 3  # every worker loads the registry and its templates before the measured runs
+BESIDE_SAMPLES = 1000  # genuine codes answered beside the guesses
+CONFIGS = {True: "--db-filter", False: "single database"}  # the two server configurations measured
 
 # wrk's script: every request a random line of the paths file (its first argument), the answers
 # counted by status class in each thread, and at the end one JSON line with the latency percentiles
@@ -351,13 +358,13 @@ def bench_guess_http(port, paths, threads):
 class Server:
     """``odoo --workers=N`` on free ports, with its gevent process found among the children."""
 
-    def __init__(self, db, odoo_args, workers, phase):
+    def __init__(self, db, odoo_args, workers, phase, db_filter=True):
         self.port, self.gevent_port = free_port(), free_port()
         self.log = ROOT / "var" / "log" / f"bench-public-odoo-{phase}-{workers}w.log"
         self.log.unlink(missing_ok=True)
         odoo_bin = os.environ.get("ODOO_BIN") or "odoo"
         self.process = subprocess.Popen(
-            [odoo_bin, *odoo_args, "-d", db, f"--db-filter=^{db}$", f"--http-port={self.port}",
+            [odoo_bin, *odoo_args, "-d", db, *([f"--db-filter=^{db}$"] if db_filter else []), f"--http-port={self.port}",
              f"--gevent-port={self.gevent_port}", "--http-interface=127.0.0.1", f"--workers={workers}",
              "--max-cron-threads=0", f"--logfile={self.log}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -432,10 +439,12 @@ def wrk(port, paths_file, script, duration, connections, threads):
     return result
 
 
-def bench_http(registry, db, odoo_args, workers, paths_file, health_file, script, args):
-    server = Server(db, odoo_args, workers, "load")
+def bench_http(registry, db, odoo_args, workers, files, script, args, db_filter):
+    """``files``: the wrk path files of the health route, the consumer page and Odoo's page."""
+    health_file, paths_file, odoo_page_file = files
+    server = Server(db, odoo_args, workers, "load-filter" if db_filter else "load-single", db_filter=db_filter)
     try:
-        for warm in (health_file, paths_file):
+        for warm in files:
             wrk(server.port, warm, script, WARMUP_SECONDS, args.connections, args.wrk_threads)
         alive_before = server.gevent_alive()
         health = wrk(server.port, health_file, script, args.duration, args.connections, args.wrk_threads)
@@ -443,11 +452,13 @@ def bench_http(registry, db, odoo_args, workers, paths_file, health_file, script
             before = counts(cr)
         page = wrk(server.port, paths_file, script, args.duration, args.connections, args.wrk_threads)
         after = settled_counts(registry)  # the requests in flight when wrk stopped end their transactions
+        odoo_page = wrk(server.port, odoo_page_file, script, args.duration, args.connections, args.wrk_threads)
         alive_after = server.gevent_alive()
     finally:
         server.stop()
-    return {"health": health, "page": page, "gevent_before": alive_before, "gevent_after": alive_after,
-            "gevent_pid": server.gevent_pid, "recorded": after[0] - before[0], "counted": after[1] - before[1]}
+    return {"health": health, "page": page, "odoo_page": odoo_page, "gevent_before": alive_before,
+            "gevent_after": alive_after, "gevent_pid": server.gevent_pid, "recorded": after[0] - before[0],
+            "counted": after[1] - before[1], "db_filter": db_filter}
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -487,31 +498,43 @@ def main():
     built = build(registry, args.database, args.codes)
     print(f"[build] issue {built['issue_s']:.1f} s, activate {built['activate_s']:.1f} s, "
           f"{built['active']:,} active", flush=True)
-    names, links, info = sample_links(registry, built["batch_id"], min(args.codes, args.samples + 20 + args.paths))
+    beside = min(BESIDE_SAMPLES, args.samples) + 20  # genuine codes answered beside the guesses, never verified before
+    names, links, info = sample_links(registry, built["batch_id"],
+                                      min(args.codes, args.samples + 20 + args.paths + beside))
+    names, links, beside_names, beside_links = names[:-beside], links[:-beside], names[-beside:], links[-beside:]
     answer = bench_answer(registry, names[:args.samples + 20], links[:args.samples + 20])
     print(f"[answer] median {answer['median'] * 1000:.2f} ms, p95 {answer['p95'] * 1000:.2f} ms", flush=True)
 
     paths_file, health_file, script = workdir / "paths.txt", workdir / "health.txt", workdir / "bench.lua"
+    odoo_page_file = workdir / "odoo-page.txt"
     page_links = links[args.samples + 20:] or links
     paths_file.write_text("".join(path_of(link) + "\n" for link in page_links))
     health_file.write_text("/web/health\n")
+    odoo_page_file.write_text("/odoo/offline\n")
     script.write_text(WRK_SCRIPT)
     set_limits(registry, RAISED_LIMIT)
     http = {}
-    for workers in args.workers:
-        print(f"[http] {workers} workers: /web/health then the consumer page, {args.duration} s each, "
-              f"{args.connections} connections", flush=True)
-        http[workers] = bench_http(registry, args.database, odoo_args, workers, paths_file, health_file, script, args)
-        run = http[workers]
-        print(f"[http] {workers} workers: health {run['health']['rps']:.0f} req/s, page {run['page']['rps']:.0f} req/s, "
-              f"page p95 {run['page']['p95_us'] / 1000:.0f} ms, gevent {run['gevent_pid']} up before "
-              f"{run['gevent_before']} and after {run['gevent_after']}", flush=True)
+    for db_filter in (True, False):
+        for workers in args.workers:
+            config = CONFIGS[db_filter]
+            print(f"[http] {workers} workers, {config}: /web/health, the consumer page, Odoo's page, "
+                  f"{args.duration} s each, {args.connections} connections", flush=True)
+            run = http[(db_filter, workers)] = bench_http(
+                registry, args.database, odoo_args, workers, (health_file, paths_file, odoo_page_file), script, args,
+                db_filter)
+            print(f"[http] {workers} workers, {config}: health {run['health']['rps']:.0f} req/s, page "
+                  f"{run['page']['rps']:.0f} req/s, p95 {run['page']['p95_us'] / 1000:.0f} ms, Odoo's page "
+                  f"{run['odoo_page']['rps']:.0f} req/s, gevent {run['gevent_pid']} up before {run['gevent_before']} "
+                  f"and after {run['gevent_after']}", flush=True)
 
     serials, guess_links, keyed = guesses(registry, info, args.guesses)
     guessed = bench_guess_inprocess(registry, serials, guess_links)
+    # genuine codes answered again right after the guesses, in the same state of the database
+    # (the HTTP runs added verifications and dead rows since the first measure): the comparison
+    genuine_beside = bench_answer(registry, beside_names, beside_links)
     print(f"[guess] in-process: {guessed['found']} found of {len(serials):,}, alerts {guessed['alerts']}", flush=True)
     set_limits(registry, None)
-    server = Server(args.database, odoo_args, args.workers[0], "guess")
+    server = Server(args.database, odoo_args, args.workers[0], "guess", db_filter=False)
     try:
         guess_http = bench_guess_http(server.port, [path_of(link) for link in guess_links], GUESS_THREADS)
         guess_gevent = server.gevent_alive()
@@ -545,15 +568,18 @@ def main():
     row("  errors raised by _verify", len(answer["errors"]), "", "0", not answer["errors"], "{:,}")
     row("  verifications recorded / counted", f"{answer['recorded']:,} / {answer['counted']:,}", "",
         f"= {answer['expected']:,}", answer["recorded"] == answer["counted"] == answer["expected"])
-    for workers, run in http.items():
-        health, page = run["health"], run["page"]
+    for (db_filter, workers), run in http.items():
+        health, page, odoo_page = run["health"], run["page"], run["odoo_page"]
         ratio = page["rps"] / health["rps"] if health["rps"] else 0.0
-        tag = f"{workers} workers:"
+        tag = f"{workers} workers, {CONFIGS[db_filter]}:"
         row(f"{tag} /web/health throughput, 2xx answers (baseline)", health["rps"], "req/s", "baseline",
             health["s2xx"] == health["requests"], "{:,.0f}")
         row(f"{tag} consumer page of a random existing code, throughput, 2xx answers", page["rps"], "req/s", "",
             True, "{:,.0f}")
         row(f"{tag} page / health", ratio, "x", ">= 0.5", ratio >= 0.5)
+        row(f"{tag} Odoo's own cheapest QWeb page (/odoo/offline, public, no data), for reference", odoo_page["rps"],
+            "req/s", "", odoo_page["s2xx"] == odoo_page["requests"], "{:,.0f}")
+        row(f"{tag} page / Odoo's page", page["rps"] / odoo_page["rps"] if odoo_page["rps"] else 0.0, "x", "", True)
         row(f"{tag} page latency p50", page["p50_us"] / 1000, "ms", "", True, "{:,.1f}")
         row(f"{tag} page latency p95", page["p95_us"] / 1000, "ms", "<= 300 ms", page["p95_us"] <= 300_000, "{:,.1f}")
         row(f"{tag} page latency p99", page["p99_us"] / 1000, "ms", "", True, "{:,.1f}")
@@ -573,7 +599,10 @@ def main():
         guessed["found"], "", "0", guessed["found"] == 0 and guessed["existing"] == 0 and not guessed["errors"], "{:,}")
     row("  errors raised by _verify", len(guessed["errors"]), "", "0", not guessed["errors"], "{:,}")
     row("  answer of a guessed code, median (same work as a genuine one)", guessed["median"] * 1000, "ms", "", True)
-    same = guessed["median"] / answer["median"] if answer["median"] else NAN
+    row(f"  answer of a genuine code measured right after them, median of {genuine_beside['samples']:,}",
+        genuine_beside["median"] * 1000, "ms", "", not genuine_beside["errors"]
+        and genuine_beside["found"] == genuine_beside["samples"])
+    same = guessed["median"] / genuine_beside["median"] if genuine_beside["median"] else NAN
     row("  guessed / genuine answer time (medians: the same time)", same, "x", "0.8 - 1.25", 0.8 <= same <= 1.25)
     row("  alerts raised: forged (check segment fails) / unknown",
         f"{guessed['alerts'].get('forged', 0):,} / {guessed['alerts'].get('unknown', 0):,}", "",
@@ -609,8 +638,9 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     (out / "public.json").write_text(json.dumps(
         {"args": {k: v for k, v in vars(args).items() if k != "odoo_args"}, "rows": rows,
-         "http": {str(k): v for k, v in http.items()}, "guess_http": guess_http}, indent=1, default=str))
-    for file in (paths_file, health_file, script):
+         "http": {f"{workers} workers, {CONFIGS[db_filter]}": v for (db_filter, workers), v in http.items()},
+         "guess_http": guess_http}, indent=1, default=str))
+    for file in (paths_file, health_file, odoo_page_file, script):
         file.unlink()
     workdir.rmdir()
     return 0 if all(r["ok"] for r in rows) else 1

@@ -15,7 +15,8 @@ AUDIENCES = [("consumer", "Consumer"), ("dealer", "Dealer"), ("staff", "Staff")]
 # round trip (the answer's target is a few milliseconds, an ORM read per record would be ten)
 _LOOKUP = """
     SELECT c.id, c.name, c.gtin, c.level, c.activation, c.company_id, c.product_id, c.lot_id,
-           coalesce(c.blocked, false) OR coalesce(l.trace_blocked, false), l.name, c.shipped_date, c.dealer_id,
+           coalesce(c.blocked, false) OR coalesce(l.trace_blocked, false) OR coalesce(b.trace_blocked, false), l.name,
+           c.shipped_date, c.dealer_id,
            b.id, b.production_date, b.expiry_date, b.factory_id,
            (SELECT json_build_array(coalesce(pt.name->>%(lang)s, pt.name->>'en_US'), coalesce(pt.trace_hidden_code, false))
               FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id WHERE pp.id = c.product_id),

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
 
 
 class StockLot(models.Model):
@@ -10,6 +11,12 @@ class StockLot(models.Model):
         copy=False,
         help="A blocked lot's codes are refused by every scan (set by a recall).",
     )
+
+    def write(self, vals):
+        if "trace_blocked" in vals and not self.env.su:
+            # set and lifted by a recall's own methods only (after their checks, as the superuser)
+            raise AccessError(_("Only a recall blocks or releases %(records)s.", records=self._description))
+        return super().write(vals)
 
     def _trace_holders(self):
         """Who holds this lot's active codes right now, the base of a recall:

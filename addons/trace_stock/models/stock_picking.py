@@ -128,14 +128,20 @@ class StockPicking(models.Model):
                  WHERE down.depth < 10
             )
             SELECT c.id, c.name, c.level, c.activation, c.product_id, c.lot_id, coalesce(c.blocked, false),
-                   c.location_id, c.custody, coalesce(l.trace_blocked, false)
+                   c.location_id, c.custody, coalesce(l.trace_blocked, false) OR coalesce(b.trace_blocked, false)
               FROM down JOIN trace_code c ON c.id = down.id LEFT JOIN stock_lot l ON l.id = c.lot_id
+              LEFT JOIN trace_batch b ON b.id = c.batch_id
             """,
             {"code": code.id},
         )
         keys = ("id", "name", "level", "activation", "product_id", "lot_id", "blocked", "location_id", "custody",
                 "lot_blocked")
         return [dict(zip(keys, row)) for row in self.env.cr.fetchall()]
+
+    def _trace_is_return(self):
+        """Whether this transfer brings goods back from the market into our stock: the one move
+        a blocked (recalled) code may still make."""
+        return self.location_id.usage == "customer" and self.location_dest_id.usage in ("internal", "transit")
 
     def _trace_check_codes(self, code, rows):
         """Refuse codes that cannot move with this transfer: not active, blocked, shipped already
@@ -147,7 +153,7 @@ class StockPicking(models.Model):
                 )
             if row["activation"] == "void":
                 raise ScanRefused("void", _("%(code)s is void.", code=row["name"]))
-            if row["blocked"] or row["lot_blocked"]:
+            if (row["blocked"] or row["lot_blocked"]) and not self._trace_is_return():
                 raise ScanRefused("blocked", _("%(code)s is blocked (recall): it cannot move.", code=row["name"]))
         source = self.location_id
         outgoing = source.usage in ("internal", "view")

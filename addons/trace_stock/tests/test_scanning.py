@@ -161,6 +161,25 @@ class TestScanning(TraceCase):
         self.env.cr.execute("UPDATE trace_code SET blocked = true WHERE id = %s", [self.units[5].id])
         self.assertEqual(picking.trace_scan(self.pallets.name)["error"], "blocked")
 
+    def test_a_blocked_batch_does_not_move_but_comes_back_from_the_market(self):
+        """A recall blocks whole batches: nothing ships them any more, but the return that brings
+        recalled units back from the market is the one scan they still pass."""
+        picking = self.delivery()
+        picking.trace_scan(self.pallets.name)
+        picking.button_validate()
+        self.batch.sudo().trace_blocked = True
+        onward = self.delivery()
+        self.assertEqual(onward.trace_scan(self.pallets.name)["error"], "blocked")
+        wizard = self.env["stock.return.picking"].with_context(active_id=picking.id, active_model="stock.picking").create({})
+        wizard.product_return_moves.quantity = 24
+        returned = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        self.assertTrue(returned._trace_is_return())
+        self.assertTrue(returned.trace_scan(self.cases[0].name, unpack=True)["ok"])
+        returned.button_validate()
+        self.assertEqual(set(self.units[:24].mapped("custody")), {"returned"})
+        # and from the return location it goes nowhere
+        self.assertFalse(self.delivery()._trace_is_return())
+
     def test_unscan_frees_the_code(self):
         picking = self.delivery()
         picking.trace_scan(self.pallets.name)

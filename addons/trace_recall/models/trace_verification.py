@@ -1,0 +1,16 @@
+from odoo import api, models
+
+
+class TraceVerification(models.Model):
+    _inherit = "trace.verification"
+
+    @api.model
+    def _verify(self, data, **kwargs):
+        """The answer of a recalled unit carries its recall: reference, date and the notice to
+        consumers in the visitor's language."""
+        answer = super()._verify(data, **kwargs)
+        if answer.get("found") and answer.get("recalled") and "recall" not in answer:
+            recall = self.env["trace.recall"]._public_notice(answer["serial"], kwargs.get("lang") or "en_US")
+            if recall:
+                answer["recall"] = recall
+        return answer
