@@ -16,6 +16,10 @@
         "views/trace_recall_views.xml",
         "wizard/trace_recall_lift_views.xml",
         "views/trace_verify_templates.xml",
+        "views/portal_templates.xml",
         "views/trace_recall_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["trace_recall/static/tests/tours/**/*"],
+    },
 }

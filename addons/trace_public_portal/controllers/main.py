@@ -229,9 +229,14 @@ class TracePublic(http.Controller):
                     local=True)
             agent = (request.httprequest.user_agent.string or "").lower()
             record = request.httprequest.method == "GET" and not any(bot in agent for bot in PREVIEW_AGENTS)
-            answer = request.env["trace.verification"].sudo()._verify(
-                data, audience=audience, client={"address": self._client_address()}, lang=lang,
-                short_link=short_link, dealer=dealer, user=request.env.user, record=record, counters=counters)
+            # answered and recorded once per HTTP request, like the limiter's count: a retried
+            # transaction (a write on a replica's cursor while rendering) is no new verification
+            environ = request.httprequest.environ
+            if "trace.answer" not in environ:
+                environ["trace.answer"] = request.env["trace.verification"].sudo()._verify(
+                    data, audience=audience, client={"address": self._client_address()}, lang=lang,
+                    short_link=short_link, dealer=dealer, user=request.env.user, record=record, counters=counters)
+            answer = environ["trace.answer"]
         return self._render("trace_public_portal.verify_page", {"answer": answer, "audience": audience}, lang)
 
     def _render(self, template, values, lang, status=200):

@@ -1,1 +1,1 @@
-from . import trace_recall, trace_verification
+from . import res_partner, trace_recall, trace_verification

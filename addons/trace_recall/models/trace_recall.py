@@ -160,15 +160,16 @@ class TraceRecall(models.Model):
         # the dealers to notify: the holders that are dealers, and the dealers of the shops holding
         dealers = {}
         for (custody, _location, holder_id), counts in groups.items():
-            if not holder_id or custody not in ("in_transit", "delivered"):
+            if not holder_id or custody == "returned":
                 continue
             partner = partners.browse(holder_id).commercial_partner_id
             dealer = partner if partner.trace_is_dealer else partner.trace_shop_dealer_id
             if dealer:
                 entry = dealers.setdefault(dealer.id, {"id": dealer.id, "name": dealer.display_name, "unit": 0})
                 entry["unit"] += counts["unit"]
-        market = sum(counts["unit"] for (custody, _l, _h), counts in groups.items()
-                     if custody in ("in_transit", "delivered"))
+        # in the market: held by someone outside (on its way, delivered, in a dealer's own stock)
+        market = sum(counts["unit"] for (custody, _l, holder_id), counts in groups.items()
+                     if holder_id and custody != "returned")
         returned = sum(counts["unit"] for (custody, _l, _h), counts in groups.items() if custody == "returned")
         cr.execute(
             """SELECT count(*) FROM trace_verification_stat s JOIN trace_code c ON c.id = s.code_id
@@ -347,7 +348,7 @@ class TraceRecall(models.Model):
 
     @api.model
     def _public_notice(self, serial, lang):
-        """``{"name", "date", "notice"}`` of the active recall covering the code ``serial``, in
+        """``{"name", "since", "notice"}`` of the active recall covering the code ``serial``, in
         ``lang`` (the consumer page of a recalled unit), or ``None``."""
         self.env.flush_all()
         self.env.cr.execute(
@@ -361,5 +362,5 @@ class TraceRecall(models.Model):
         if not found:
             return None
         recall = self.sudo().with_context(lang=lang).browse(found[0])
-        return {"name": recall.name, "date": fields.Date.to_string(recall.confirm_date.date()),
-                "notice": recall.notice or None}
+        return {"name": recall.name, "notice": recall.notice or None, "since": recall.env._(
+            "Recall %(recall)s since %(date)s", recall=recall.name, date=fields.Date.to_string(recall.confirm_date.date()))}

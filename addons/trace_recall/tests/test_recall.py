@@ -7,11 +7,10 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import config
 
 
-@tagged("post_install", "-at_install")
-class TestRecall(PublicCase):
-    """A recall from a supplier's lot through the two finished lots made from it: the scope in
-    one step (lots, holders, dealers, verifications), blocking on the scan screen and the
-    consumer page, one message per dealer with its own count, lifting with a reason."""
+class RecallCase(PublicCase):
+    """Two finished lots made from the supplier lot SUP-77 (the registry's batch and a second
+    one), a third from another lot; a case of the first at dealer A, four units of the second at
+    a shop of dealer B; a Traceability Manager and a User."""
 
     @classmethod
     def setUpClass(cls):
@@ -42,14 +41,22 @@ class TestRecall(PublicCase):
         # dealer A holds a case of the first lot, dealer B's shop four units of the second
         cls.ship(cls.cases[0], cls.dealer_a, 24)
         cls.ship(cls.units_b[:4], cls.shop, 4)
-        cls.manager = new_test_user(cls.env, "recall_manager", groups="product_trace.group_trace_manager,stock.group_stock_user")
-        cls.user = new_test_user(cls.env, "recall_user", groups="product_trace.group_trace_user,stock.group_stock_user")
+        cls.manager = new_test_user(cls.env, "recall_manager", groups="base.group_user,product_trace.group_trace_manager,stock.group_stock_user")
+        cls.user = new_test_user(cls.env, "recall_user", groups="base.group_user,product_trace.group_trace_user,stock.group_stock_user")
 
     def new_recall(self, **values):
+        """A draft recall of SUP-77, as the manager makes it."""
         return self.env["trace.recall"].with_user(self.manager).create({
             "origin": "material", "supplier_lot": "SUP-77", "supplier_id": self.supplier.id,
             "reason": "Pesticide residue above the limit in leaf lot SUP-77.",
             "notice": "Do not drink this tea. Return it to the shop for a refund.", **values})
+
+
+@tagged("post_install", "-at_install")
+class TestRecall(RecallCase):
+    """A recall from a supplier's lot through the two finished lots made from it: the scope in
+    one step (lots, holders, dealers, verifications), blocking on the scan screen and the
+    consumer page, one message per dealer with its own count, lifting with a reason."""
 
     def test_the_scope_of_a_supplier_lot_in_one_step(self):
         self.verify(self.units[0], address="175.16.199.10")
@@ -185,9 +192,38 @@ class TestRecall(PublicCase):
         self.assertFalse(recall.message_ids.filtered(lambda m: m.partner_ids))
         self.assertFalse(self.batch.trace_blocked)
 
+    def test_the_dealers_portal_names_the_recall_with_its_own_count(self):
+        users = {}
+        for login, dealer in (("dealer.a.portal", self.dealer_a), ("dealer.b.portal", self.dealer_b)):
+            users[login] = new_test_user(self.env, login, groups="base.group_portal")
+            users[login].partner_id.parent_id = dealer
+        self.authenticate("dealer.a.portal", "dealer.a.portal")
+        self.assertNotIn("o_trace_dealer_recall", self.url_open("/my/trace").text)
+        recall = self.new_recall()
+        recall.with_user(self.manager).action_confirm()
+        page = self.url_open("/my/trace").text
+        self.assertIn("o_trace_dealer_recall", page)
+        self.assertIn(recall.name, page)
+        self.assertIn("you hold 24 affected units", page)
+        self.authenticate("dealer.b.portal", "dealer.b.portal")
+        page = self.url_open("/my/trace").text
+        self.assertIn("you hold 4 affected units", page, "its shop's units count for it")
+        self.assertNotIn("you hold 24", page)
+
     def test_a_recall_of_nothing_cannot_be_confirmed(self):
         recall = self.new_recall(supplier_lot="NO-SUCH-LOT")
         self.assertFalse(recall.affected_batch_ids)
         self.assertIn("Nothing is affected", recall.scope_html)
         with self.assertRaises(UserError):
             recall.with_user(self.manager).action_confirm()
+
+
+@tagged("post_install", "-at_install")
+class TestRecallTour(RecallCase):
+    def test_a_manager_recalls_a_supplier_lot_on_one_screen(self):
+        self.start_tour("/odoo/action-trace_recall.action_trace_recall", "trace_recall_screen",
+                        login="recall_manager", timeout=180)
+        recall = self.env["trace.recall"].search([("supplier_lot", "=", "SUP-77")])
+        self.assertEqual(recall.state, "active")
+        self.assertEqual(recall.affected_lot_ids, self.lot | self.lot_b)
+        self.assertTrue(self.batch.trace_blocked and self.batch_b.trace_blocked)
