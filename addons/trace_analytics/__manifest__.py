@@ -1,0 +1,21 @@
+{
+    "name": "Product Traceability: Analytics",
+    "summary": "How far goods reach consumers and how consumers verify: units shipped and verified by product, "
+    "lot, dealer, province, city and county; verifications by hour, weekday and place, repeat rate, days from "
+    "shipment to first verification. Real time, one code counted once, aggregated only",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "author": "Trace Product Authors",
+    "website": "https://github.com/trace-product/trace",
+    "license": "LGPL-3",
+    "depends": ["trace_public_portal"],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/trace_reach_report_views.xml",
+        "views/trace_verification_report_views.xml",
+        "views/trace_analytics_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": ["trace_analytics/static/tests/tours/**/*"],
+    },
+}

@@ -1,0 +1,1 @@
+from . import trace_reach_report, trace_verification_report
