@@ -49,6 +49,9 @@ def spread(registry, built):
                                                before_shipment)
                SELECT s.code_id, s.company_id, s.first_date, 'consumer', 'CN', 'Province', 'City', false
                  FROM trace_verification_stat s""")
+        # as trace.verification._verify records them: the counts name the first verification
+        cr.execute("""UPDATE trace_verification_stat s SET first_verification_id = v.id
+                        FROM trace_verification v WHERE v.code_id = s.code_id""")
         cr.commit()
         cr.execute("ANALYZE trace_code")
         cr.execute("ANALYZE trace_verification")

@@ -59,9 +59,10 @@ _RECORD = """
         RETURNING id
     )
     INSERT INTO trace_verification_stat AS s (code_id, company_id, first_date, first_city, last_date, count,
-                                              early_count, cities)
+                                              early_count, cities, first_verification_id)
     VALUES (%(code)s, %(company)s, %(now)s, %(city)s, %(now)s, 1, %(early)s::int,
-            CASE WHEN %(city)s::varchar IS NULL THEN '{}'::varchar[] ELSE ARRAY[%(city)s::varchar] END)
+            CASE WHEN %(city)s::varchar IS NULL THEN '{}'::varchar[] ELSE ARRAY[%(city)s::varchar] END,
+            (SELECT id FROM v))
     ON CONFLICT (code_id) DO UPDATE SET
         last_date = excluded.last_date,
         count = s.count + 1,
@@ -469,11 +470,24 @@ class TraceVerificationStat(models.Model):
     count = fields.Integer(string="Verifications", readonly=True)
     early_count = fields.Integer(string="Before Shipment", readonly=True)
     city_count = fields.Integer(string="Cities", compute="_compute_city_count")
+    # the code's first consumer verification (an id, not a link: the retention deletes it, and
+    # then it is simply gone from the analyses' first verifications)
+    first_verification_id = fields.Integer(string="First Verification", readonly=True)
 
     _sql_constraints = [("code_uniq", "unique(code_id)", "One count per code.")]
 
     def init(self):
-        self.env.cr.execute("ALTER TABLE trace_verification_stat ADD COLUMN IF NOT EXISTS cities varchar[]")
+        cr = self.env.cr
+        cr.execute("ALTER TABLE trace_verification_stat ADD COLUMN IF NOT EXISTS cities varchar[]")
+        # counts recorded before the first verification was kept: the earliest of their first second
+        cr.execute(
+            """UPDATE trace_verification_stat s SET first_verification_id = f.id
+                 FROM (SELECT DISTINCT ON (code_id) code_id, id, verify_date FROM trace_verification
+                        WHERE audience = 'consumer' AND code_id IN (
+                              SELECT code_id FROM trace_verification_stat WHERE first_verification_id IS NULL)
+                        ORDER BY code_id, verify_date, id) f
+                WHERE f.code_id = s.code_id AND f.verify_date = s.first_date AND s.first_verification_id IS NULL"""
+        )
 
     def _compute_city_count(self):
         self.env.cr.execute(
