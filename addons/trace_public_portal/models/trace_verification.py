@@ -472,7 +472,7 @@ class TraceVerificationStat(models.Model):
     city_count = fields.Integer(string="Cities", compute="_compute_city_count")
     # the code's first consumer verification (an id, not a link: the retention deletes it, and
     # then it is simply gone from the analyses' first verifications)
-    first_verification_id = fields.Integer(string="First Verification", readonly=True)
+    first_verification_id = fields.Integer(readonly=True)
 
     _sql_constraints = [("code_uniq", "unique(code_id)", "One count per code.")]
 
