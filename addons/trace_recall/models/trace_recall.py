@@ -8,7 +8,8 @@ ORIGINS = [
     ("material", "A raw-material lot"),
 ]
 # what a recall's scope is made of: frozen once it is confirmed
-SCOPE_FIELDS = {"origin", "lot_ids", "batch_ids", "material_lot_id", "supplier_id", "supplier_lot", "company_id"}
+SCOPE_FIELDS = {"origin", "lot_ids", "batch_ids", "material_lot_id", "supplier_id", "supplier_lot", "company_id",
+                "affected_batch_ids"}
 LEVELS = ("unit", "case", "pallet")
 
 
@@ -223,6 +224,8 @@ class TraceRecall(models.Model):
         for vals in vals_list:
             if vals.get("state", "draft") != "draft" and not self.env.su:
                 raise AccessError(self.env._("A recall starts as a draft."))
+            if "affected_batch_ids" in vals and not self.env.su:
+                raise AccessError(self.env._("The affected batches follow from what is recalled."))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -231,6 +234,8 @@ class TraceRecall(models.Model):
                 raise AccessError(self.env._("A recall is confirmed and lifted with its buttons only."))
             if SCOPE_FIELDS & set(vals) and any(recall.state != "draft" for recall in self):
                 raise UserError(self.env._("The scope of a confirmed recall cannot change: lift it and start a new one."))
+            if "affected_batch_ids" in vals:
+                raise AccessError(self.env._("The affected batches follow from what is recalled."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -98,6 +98,12 @@ class TestRecall(RecallCase):
         self.assertFalse(self.batch_c.trace_blocked)
         with self.assertRaises(UserError):
             recall.with_user(self.manager).write({"supplier_lot": "SUP-99"})
+        with self.assertRaises(UserError):
+            recall.with_user(self.manager).write({"affected_batch_ids": [Command.set(self.batch_c.ids)]})
+        with self.assertRaises(AccessError):
+            self.new_recall().with_user(self.manager).write({"affected_batch_ids": [Command.set(self.batch_c.ids)]})
+        with self.assertRaises(AccessError):
+            self.new_recall(affected_batch_ids=[Command.set(self.batch_c.ids)])
         with self.assertRaises(AccessError):
             self.batch.with_user(self.manager).write({"trace_blocked": False})
         # the scan screen refuses the recalled goods, not the others
