@@ -11,6 +11,7 @@
     "depends": ["trace_public_portal"],
     "data": [
         "security/ir.model.access.csv",
+        "security/trace_analytics_security.xml",
         "views/trace_reach_report_views.xml",
         "views/trace_verification_report_views.xml",
         "views/trace_analytics_menus.xml",

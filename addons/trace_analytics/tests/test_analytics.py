@@ -75,6 +75,15 @@ class TestAnalytics(AnalyticsCase):
         rows = self.env["trace.verification.report"].search([("lot_id", "=", self.lot.id)])
         self.assertEqual(sorted(rows.mapped("first_count")), [0, 1])
 
+    def test_another_companys_users_see_nothing_of_it(self):
+        self.verify_at(self.shipped[0], "2026-11-05 02:30:00")
+        other = self.env["res.company"].create({"name": "Other Tea Co"})
+        user = new_test_user(self.env, "other_analyst", company_id=other.id, company_ids=[(6, 0, other.ids)],
+                             groups="base.group_user,product_trace.group_trace_manager")
+        self.assertEqual(self.env["trace.reach.report"].with_user(user).search_count([]), 0)
+        self.assertEqual(self.env["trace.verification.report"].with_user(user).search_count([]), 0)
+        self.assertEqual(self.env["trace.reach.report"].search_count([]), 24)
+
     def test_staff_and_dealer_checks_are_not_consumer_verifications(self):
         with freeze_time("2026-11-09 03:00:00"):
             self.verify(self.shipped[6], audience="dealer")
