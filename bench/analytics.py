@@ -22,6 +22,7 @@ from pathlib import Path
 
 import odoo
 import recall as bench_recall
+import registry as bench_registry
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
@@ -125,9 +126,8 @@ def main():
         cr.rollback()
     rows = []
 
-    def row(name, value, unit, target, ok, fmt="{:,.0f}"):
-        rows.append({"measure": name, "value": value, "unit": unit, "target": target, "ok": bool(ok),
-                     "text": fmt.format(value) if isinstance(value, (int, float)) else str(value)})
+    def row(*measure, fmt="{:,.0f}"):
+        bench_registry.add_row(rows, *measure, fmt=fmt)
 
     total = args.codes // 4 * 4
     row("Consumer Reach pivot: month x province x product (read_group, as a manager)", reach_s * 1000, "ms",
@@ -143,13 +143,8 @@ def main():
     row("  cells / verifications / first verifications", f"{len(cells):,} / {verifications:,} / {firsts:,}", "",
         f"<= 168 / {args.verified:,} / {args.verified:,}",
         len(cells) <= 168 and verifications == args.verified and firsts == args.verified and len(raw_cells) > 0)
-    print()
-    print(f"Analytics benchmark: {total:,} shipped codes, {args.verified:,} verified, {os.cpu_count()} CPUs")
-    print()
-    print("| measure | value | unit | target | result |")
-    print("|---|---:|---|---|---|")
-    for r in rows:
-        print(f"| {r['measure']} | {r['text']} | {r['unit']} | {r['target']} | {'PASS' if r['ok'] else 'FAIL'} |")
+    bench_registry.print_markdown(
+        f"Analytics benchmark: {total:,} shipped codes, {args.verified:,} verified, {os.cpu_count()} CPUs", rows)
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "analytics.json").write_text(json.dumps({"args": {k: v for k, v in vars(args).items() if k != "odoo_args"},

@@ -38,11 +38,9 @@ from pathlib import Path
 
 import odoo
 import psutil
-import psycopg2
 import registry as bench_registry
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
-from odoo.sql_db import connection_info_for
 from stock import free_port
 
 from tracekit import codes as tk_codes
@@ -104,14 +102,6 @@ end
 """
 
 
-def raw_connection(db):
-    """A plain psycopg2 connection in autocommit (VACUUM cannot run in a transaction)."""
-    _name, info = connection_info_for(db)
-    connection = psycopg2.connect(**info)
-    connection.autocommit = True
-    return connection
-
-
 def set_limits(registry, value):
     """Both public-route limits set to ``value`` (``None``: the addon's defaults)."""
     with registry.cursor() as cr:
@@ -152,7 +142,7 @@ def build(registry, db, count):
         cr.execute("SELECT count(*) FROM trace_code WHERE batch_id = %s AND activation = 'active'", [batch.id])
         active = cr.fetchone()[0]
         batch_id = batch.id
-    connection = raw_connection(db)
+    connection = bench_registry.raw_connection(db)
     try:
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE trace_code")
@@ -547,9 +537,8 @@ def main():
     rows = []
 
     def row(name, value, unit, target, ok, fmt="{:,.2f}"):
-        ok = bool(ok) and value == value  # a figure without samples (nan) fails even without a target
-        rows.append({"measure": name, "value": value, "unit": unit, "target": target, "ok": ok,
-                     "text": fmt.format(value) if isinstance(value, (int, float)) else str(value)})
+        # a figure without samples (nan) fails even without a target
+        bench_registry.add_row(rows, name, value, unit, target, bool(ok) and value == value, fmt)
 
     row(f"issue {args.codes:,} unit codes (COPY-based issuance, committed)", built["issue_s"], "s", "", True)
     row("activate them (_activate_batch, committed)", built["activate_s"], "s", "", True)
@@ -620,15 +609,10 @@ def main():
         "req/s", "", True, "{:,.0f}")
     row("  gevent process up after the run", "yes" if guess_gevent else "no", "", "yes", guess_gevent)
 
-    print()
-    print(f"Public verification benchmark: {args.codes:,} active codes, {args.samples:,} samples, wrk {args.duration} s "
-          f"x {args.connections} connections x {args.wrk_threads} threads, {args.guesses:,} guesses, "
-          f"{os.cpu_count()} CPUs")
-    print()
-    print("| measure | value | unit | target | result |")
-    print("|---|---:|---|---|---|")
-    for r in rows:
-        print(f"| {r['measure']} | {r['text']} | {r['unit']} | {r['target']} | {'PASS' if r['ok'] else 'FAIL'} |")
+    bench_registry.print_markdown(
+        f"Public verification benchmark: {args.codes:,} active codes, {args.samples:,} samples, wrk {args.duration} s "
+        f"x {args.connections} connections x {args.wrk_threads} threads, {args.guesses:,} guesses, "
+        f"{os.cpu_count()} CPUs", rows)
     for what, errors in (("server-side answer", answer["errors"]), ("guessed codes", guessed["errors"])):
         if errors:
             print(f"\n{what}: {len(errors):,} errors, the first: {errors[0]}")

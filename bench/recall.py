@@ -25,11 +25,9 @@ import time
 from pathlib import Path
 
 import odoo
-import psycopg2
 import registry as bench_registry
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
-from odoo.sql_db import connection_info_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPLIER_LOT = "LEAF-2611-07"
@@ -87,9 +85,7 @@ def build(registry, codes, dealers, verified):
         stats = cr.fetchone()[0]
         result = {"batch_ids": batches.ids, "supplier_id": supplier.id, "shipped": shipped, "verified": stats,
                   "product_id": product.id, "affected_codes": 2 * per_batch}
-    _name, info = connection_info_for(registry.db_name)
-    connection = psycopg2.connect(**info)
-    connection.autocommit = True  # VACUUM cannot run in a transaction
+    connection = bench_registry.raw_connection(registry.db_name)
     try:
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE trace_code")
@@ -188,9 +184,8 @@ def main():
     affected = built["affected_codes"]
     rows = []
 
-    def row(name, value, unit, target, ok, fmt="{:,.2f}"):
-        rows.append({"measure": name, "value": value, "unit": unit, "target": target, "ok": bool(ok),
-                     "text": fmt.format(value) if isinstance(value, (int, float)) else str(value)})
+    def row(*measure, **fmt):
+        bench_registry.add_row(rows, *measure, **fmt)
 
     row("shipped unit codes in the database", built["shipped"], "", f"= {args.codes // 4 * 4:,}",
         built["shipped"] == args.codes // 4 * 4, "{:,}")
@@ -216,14 +211,8 @@ def main():
     row("  a scan of an affected code", result["refused"], "", "blocked", result["refused"] == "blocked", "{}")
     row("  the consumer answer of an affected code shows the recall", "yes" if result["recall"] else "no", "", "yes",
         result["recalled"] and result["recall"])
-    print()
-    print(f"Recall benchmark: {args.codes:,} shipped codes, {args.dealers} dealers, {args.verified:,} verified, "
-          f"{os.cpu_count()} CPUs")
-    print()
-    print("| measure | value | unit | target | result |")
-    print("|---|---:|---|---|---|")
-    for r in rows:
-        print(f"| {r['measure']} | {r['text']} | {r['unit']} | {r['target']} | {'PASS' if r['ok'] else 'FAIL'} |")
+    bench_registry.print_markdown(f"Recall benchmark: {args.codes:,} shipped codes, {args.dealers} dealers, "
+                                  f"{args.verified:,} verified, {os.cpu_count()} CPUs", rows)
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "recall.json").write_text(json.dumps({"args": {k: v for k, v in vars(args).items() if k != "odoo_args"},

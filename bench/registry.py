@@ -22,8 +22,10 @@ import time
 from pathlib import Path
 
 import odoo
+import psycopg2
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
+from odoo.sql_db import connection_info_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +46,31 @@ def timed(fn):
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+def raw_connection(db):
+    """A plain psycopg2 connection in autocommit (VACUUM cannot run in a transaction)."""
+    _name, info = connection_info_for(db)
+    connection = psycopg2.connect(**info)
+    connection.autocommit = True
+    return connection
+
+
+def add_row(rows, name, value, unit, target, ok, fmt="{:,.2f}"):
+    """One measure of a markdown table (:func:`print_markdown`)."""
+    rows.append({"measure": name, "value": value, "unit": unit, "target": target, "ok": bool(ok),
+                 "text": fmt.format(value) if isinstance(value, (int, float)) else str(value)})
+
+
+def print_markdown(title, rows):
+    """The benchmark's table as its closing note quotes it."""
+    print()
+    print(title)
+    print()
+    print("| measure | value | unit | target | result |")
+    print("|---|---:|---|---|---|")
+    for r in rows:
+        print(f"| {r['measure']} | {r['text']} | {r['unit']} | {r['target']} | {'PASS' if r['ok'] else 'FAIL'} |")
 
 
 def setup(env, suffix):

@@ -137,6 +137,32 @@ def get(url: str) -> tuple[int, str, dict]:
         return error.code, error.read().decode(), dict(error.headers)
 
 
+def concurrent_gets(url: str, per_thread: int) -> list[tuple[int, str, dict]]:
+    """``url`` asked ``per_thread`` times by each of THREADS threads started together: every
+    answer; any error of a thread fails the test."""
+    barrier = threading.Barrier(THREADS)
+    answers, errors = [], []
+    lock = threading.Lock()
+
+    def client():
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(per_thread):
+                answer = get(url)
+                with lock:
+                    answers.append(answer)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=client) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors, errors
+    return answers
+
+
 def served_by(log: Path, path: str) -> Counter:
     """How many requests for ``path`` each worker pid answered, from werkzeug's request lines
     (``<date> <time> <pid> INFO <db> werkzeug: ... "GET <path> HTTP/1.1" <status> ...``)."""
@@ -157,26 +183,7 @@ def test_two_workers_share_the_per_code_limit_in_postgresql(public_odoo):
     # one hour's window for all 60: not across the turn of an hour, when the count starts again
     if time.time() % 3600 > 3600 - 60:
         time.sleep(3600 - time.time() % 3600 + 1)
-    barrier = threading.Barrier(THREADS)
-    answers, errors = [], []
-    lock = threading.Lock()
-
-    def client():
-        try:
-            barrier.wait(timeout=30)
-            for _ in range(REQUESTS // THREADS):
-                answer = get(url)
-                with lock:
-                    answers.append(answer)
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=client) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors, errors
+    answers = concurrent_gets(url, REQUESTS // THREADS)
     statuses = Counter(status for status, _body, _headers in answers)
     assert statuses == {200: PER_CODE, 429: REQUESTS - PER_CODE}, statuses
     for status, body, headers in answers:
@@ -212,26 +219,7 @@ def test_two_workers_count_a_forged_code_once_per_request(public_odoo):
     url = f"http://127.0.0.1:{public_odoo.port}{link[link.index('/01/'):]}"
     if time.time() % 3600 > 3600 - 60:  # one hour's window of the per-code limit for all of them
         time.sleep(3600 - time.time() % 3600 + 1)
-    barrier = threading.Barrier(THREADS)
-    answers, errors = [], []
-    lock = threading.Lock()
-
-    def client():
-        try:
-            barrier.wait(timeout=30)
-            for _ in range(PER_CODE // THREADS + 1):
-                answer = get(url)
-                with lock:
-                    answers.append(answer)
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=client) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors, errors
+    answers = concurrent_gets(url, PER_CODE // THREADS + 1)
     expected = THREADS * (PER_CODE // THREADS + 1)
     statuses = Counter(status for status, _body, _headers in answers)
     assert statuses == {200: PER_CODE, 429: expected - PER_CODE}, statuses

@@ -7,6 +7,7 @@ class TraceReachReport(models.Model):
     (real time: it reads the codes and their running verification counts), never a copy."""
 
     _name = "trace.reach.report"
+    _inherit = ["trace.analytics.report"]
     _description = "Shipped Units Reached by Consumers"
     _auto = False
     _rec_name = "product_id"
@@ -27,14 +28,6 @@ class TraceReachReport(models.Model):
         help="The share of the shipped units that consumers verified at least once (0 to 1).",
     )
     verification_count = fields.Integer(string="Verifications", readonly=True)
-
-    def _read_group_orderby(self, order, groupby_terms, query):
-        # groups come in the order of what they group by (ids, dates), not of the names of the
-        # provinces and products: ordering by names joins those tables to every shipped unit before
-        # grouping, three times the work over a million rows (the pivot sorts its headers itself)
-        if order and all(part.split()[0] in groupby_terms for part in order.split(",") if part.strip()):
-            order = None
-        return super()._read_group_orderby(order, groupby_terms, query)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 ORIGINS = [
     ("lot", "Finished lots"),
@@ -128,36 +129,21 @@ class TraceRecall(models.Model):
     def _scope(self):
         """Where the affected goods are: ``{"totals": {level: n}, "holders": [{custody, location,
         holder, unit, case, pallet}], "dealers": [{id, name, unit}], "market", "returned",
-        "verified"}``. Three grouped queries over the codes of the affected batches, whatever their
-        number."""
+        "verified"}``. Two grouped queries over the codes of the affected batches, whatever their
+        number (the holders as trace_stock groups them for a lot)."""
         self.ensure_one()
         batch_ids = self.affected_batch_ids.ids
         totals = dict.fromkeys(LEVELS, 0)
         empty = {"totals": totals, "holders": [], "dealers": [], "market": 0, "returned": 0, "verified": 0}
         if not batch_ids:
             return empty
-        self.env["trace.code"].flush_model()
-        cr = self.env.cr
-        cr.execute(
-            """SELECT custody, location_id, holder_id, level, count(*) FROM trace_code
-                WHERE batch_id = ANY(%s) AND activation = 'active' GROUP BY 1, 2, 3, 4""",
-            [batch_ids],
-        )
-        groups = {}
-        for custody, location_id, holder_id, level, count in cr.fetchall():
-            group = groups.setdefault((custody, location_id, holder_id), dict.fromkeys(LEVELS, 0))
-            group[level] += count
-            totals[level] += count
-        custody_names = dict(self.env["trace.code"]._fields["custody"]._description_selection(self.env))
-        locations = self.env["stock.location"].sudo().browse({key[1] for key in groups if key[1]})
+        Code = self.env["trace.code"].sudo()
+        groups = Code._trace_holder_groups(SQL("batch_id = ANY(%s)", batch_ids))
+        for counts in groups.values():
+            for level in LEVELS:
+                totals[level] += counts[level]
+        holders = Code._trace_holder_rows(groups)
         partners = self.env["res.partner"].sudo().browse({key[2] for key in groups if key[2]})
-        location_names = {location.id: location.display_name for location in locations}
-        holder_names = {partner.id: partner.display_name for partner in partners}
-        holders = [
-            {"custody": custody_names.get(custody) or self.env._("At the factory"), "location": location_names.get(location_id),
-             "holder": holder_names.get(holder_id), **counts}
-            for (custody, location_id, holder_id), counts in sorted(groups.items(), key=lambda item: -item[1]["unit"])
-        ]
         # the dealers to notify: the holders that are dealers, and the dealers of the shops holding
         dealers = {}
         for (custody, _location, holder_id), counts in groups.items():
@@ -172,12 +158,12 @@ class TraceRecall(models.Model):
         market = sum(counts["unit"] for (custody, _l, holder_id), counts in groups.items()
                      if holder_id and custody != "returned")
         returned = sum(counts["unit"] for (custody, _l, _h), counts in groups.items() if custody == "returned")
-        cr.execute(
+        self.env.cr.execute(
             """SELECT count(*) FROM trace_verification_stat s JOIN trace_code c ON c.id = s.code_id
                 WHERE c.batch_id = ANY(%s)""",
             [batch_ids],
         )
-        verified = cr.fetchone()[0]
+        verified = self.env.cr.fetchone()[0]
         return {"totals": totals, "holders": holders, "market": market, "returned": returned, "verified": verified,
                 "dealers": sorted(dealers.values(), key=lambda dealer: -dealer["unit"])}
 

@@ -1,4 +1,7 @@
-from . import (
+# trace_blockable first: Odoo builds a module's models in the order they are defined, and the lot
+# and the batch inherit it
+from . import (  # noqa: I001
+    trace_blockable,
     stock_lot,
     stock_move,
     stock_picking,

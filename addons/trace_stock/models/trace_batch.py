@@ -1,9 +1,9 @@
-from odoo import _, fields, models
-from odoo.exceptions import AccessError
+from odoo import fields, models
 
 
 class TraceBatch(models.Model):
-    _inherit = "trace.batch"
+    _name = "trace.batch"
+    _inherit = ["trace.batch", "trace.blockable"]
 
     trace_blocked = fields.Boolean(
         string="Blocked",
@@ -11,9 +11,3 @@ class TraceBatch(models.Model):
         copy=False,
         help="A blocked batch's codes are refused by every scan but a return from the market (set by a recall).",
     )
-
-    def write(self, vals):
-        if "trace_blocked" in vals and not self.env.su:
-            # set and lifted by a recall's own methods only (after their checks, as the superuser)
-            raise AccessError(_("Only a recall blocks or releases %(records)s.", records=self._description))
-        return super().write(vals)
