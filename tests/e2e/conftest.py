@@ -122,6 +122,18 @@ class OdooLine:
                 process.wait()
 
 
+def _warm_statics(port: int) -> None:
+    """One request for a static file, before any test sends requests at once: Odoo builds its
+    table of static folders on the first such request (``/web/health`` does not need it), and
+    two threads building it together can hit CPython 3.11's non-thread-safe ``ast`` compiler
+    (``SystemError: AST constructor recursion depth mismatch``), a 500 for one of them."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/static/img/favicon.ico", timeout=10):
+            pass
+    except OSError:
+        pass  # the table is built whatever the answer
+
+
 def _wait_http(port: int, process: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -130,6 +142,7 @@ def _wait_http(port: int, process: subprocess.Popen, timeout: float) -> None:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/health", timeout=2) as answer:
                 if answer.status == 200:
+                    _warm_statics(port)
                     return
         except OSError:
             time.sleep(0.3)
