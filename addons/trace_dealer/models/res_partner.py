@@ -149,6 +149,15 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.trace_county_id or self.city_id._trace_single_county()
 
+    def _trace_address_place(self):
+        """``(province, city, county)`` of this address (records, possibly empty): the county as
+        :meth:`_trace_address_county` tells it, the city (prefecture) from the county or else
+        from the address city, the province from the address or else from either."""
+        self.ensure_one()
+        county = self._trace_address_county()
+        prefecture = county.prefecture_id if county else self.city_id.trace_prefecture_id
+        return self.state_id or county.state_id or prefecture.state_id, prefecture, county
+
     def _trace_check_dealer_access(self, vals_list):
         """Only a Traceability Administrator places partners in the dealer network.
 

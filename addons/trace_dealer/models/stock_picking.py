@@ -17,13 +17,12 @@ class StockPicking(models.Model):
         address = self.partner_id
         partner = address.commercial_partner_id
         dealer = partner if partner.trace_is_dealer else address if address.trace_is_dealer else None
-        county = address._trace_address_county()
-        prefecture = county.prefecture_id if county else address.city_id.trace_prefecture_id
-        state = address.state_id or county.state_id or prefecture.state_id
+        state, prefecture, county = address._trace_address_place()
         return dict(
             binding,
             dealer_id=dealer.id if dealer else None,
             territory_state_id=state.id or None,
             territory_prefecture_id=prefecture.id or None,
             territory_county_id=county.id or None,
+            shipment_id=self.id,
         )

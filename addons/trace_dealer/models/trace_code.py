@@ -12,6 +12,9 @@ class TraceCode(models.Model):
     territory_state_id = fields.Many2one("res.country.state", string="Shipped to Province", readonly=True)
     territory_prefecture_id = fields.Many2one("trace.prefecture", string="Shipped to City", readonly=True)
     territory_county_id = fields.Many2one("trace.county", string="Shipped to County", readonly=True)
+    shipment_id = fields.Many2one(
+        "stock.picking", readonly=True,
+        help="The shipment that bound this code to its dealer and territory (its latest to a customer).")
 
     def _trace_data(self):
         data = super()._trace_data()

@@ -1,0 +1,11 @@
+from . import (
+    res_company,
+    res_partner,
+    stock_picking,
+    trace_diversion_alert,
+    trace_diversion_evidence,
+    trace_diversion_report,
+    trace_diversion_rule,
+    trace_geoip_place,
+    trace_market_scan,
+)
