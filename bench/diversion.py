@@ -61,7 +61,7 @@ def place_dealers(registry, built):
         cr.execute(
             """INSERT INTO trace_verification (code_id, company_id, verify_date, audience, country_code, province, city,
                                                before_shipment)
-               SELECT s.code_id, s.company_id, (now() AT TIME ZONE 'UTC') - make_interval(hours => (s.code_id %% 500)),
+               SELECT s.code_id, s.company_id, (now() AT TIME ZONE 'UTC') - make_interval(hours => (s.code_id % 500)),
                       'consumer', 'CN', h.province, h.city, false
                  FROM trace_verification_stat s JOIN trace_code c ON c.id = s.code_id
                  JOIN bench_home h ON h.dealer_id = c.dealer_id""")
