@@ -47,7 +47,7 @@ def place_dealers(registry, built):
         dealers = [row[0] for row in cr.fetchall()]
         prefectures = env["trace.prefecture"].search([("country_id.code", "=", "CN")], order="id")
         homes = {dealer: prefectures[index % len(prefectures)] for index, dealer in enumerate(dealers)}
-        cr.execute("CREATE TEMP TABLE bench_home (dealer_id int, state_id int, prefecture_id int, province varchar,"
+        cr.execute("CREATE UNLOGGED TABLE bench_home (dealer_id int, state_id int, prefecture_id int, province varchar,"
                    " city varchar)")
         cr.execute(
             "INSERT INTO bench_home SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::varchar[], %s::varchar[])",
