@@ -227,8 +227,8 @@ def main():
             times.append(time.perf_counter() - start)
     rows = []
 
-    def row(*measure, fmt="{:,.0f}"):
-        bench_registry.add_row(rows, *measure, fmt=fmt)
+    def row(name, value, unit, target, ok, fmt="{:,.0f}"):
+        bench_registry.add_row(rows, name, value, unit, target, ok, fmt=fmt)
 
     total = args.codes // 4 * 4
     row(f"the rules over {args.scans:,} new sightings (the cron run: all sources, windows, evidence, alerts),"

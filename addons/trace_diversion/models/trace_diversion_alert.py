@@ -2,8 +2,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .trace_diversion_rule import SOURCES, STRENGTHS
-
 STATES = [("new", "New"), ("confirmed", "Confirmed"), ("dismissed", "Dismissed"), ("closed", "Closed")]
 # what a user may write on an alert; the rest is the evaluation's or the buttons'
 EDITABLE = {"user_id", "resolution"}
@@ -29,8 +27,8 @@ class TraceDiversionAlert(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     rule_id = fields.Many2one("trace.diversion.rule", required=True, readonly=True, index=True,
                               ondelete="restrict")
-    source = fields.Selection(SOURCES, string="Evidence From", related="rule_id.source", store=True)
-    strength = fields.Selection(STRENGTHS, related="rule_id.strength", store=True)
+    source = fields.Selection(string="Evidence From", related="rule_id.source", store=True)
+    strength = fields.Selection(related="rule_id.strength", store=True)
     dealer_id = fields.Many2one("res.partner", required=True, readonly=True, index=True,
                                 help="The dealer the codes were shipped to.")
     dealer_territory = fields.Char(related="dealer_id.trace_territory_summary", string="Dealer's Territory")
