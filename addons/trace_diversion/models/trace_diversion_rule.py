@@ -25,14 +25,12 @@ _SIGHTINGS = {
                NULL::integer AS county_id, concat_ws(' ', v.province, v.city) AS detail
           FROM trace_verification v
           JOIN trace_geoip_place p ON p.province = coalesce(v.province, '') AND p.city = coalesce(v.city, '')
-         WHERE v.audience = 'consumer' AND v.company_id = %(company)s AND v.verify_date >= %(since)s
-               AND (%(codes)s::integer[] IS NULL OR v.code_id = ANY(%(codes)s::integer[]))""",
+         WHERE v.audience = 'consumer' AND v.company_id = %(company)s AND v.verify_date >= %(since)s""",
     "market": """
         SELECT m.id AS ref_id, m.code_id, m.scan_date AS seen, m.state_id, m.prefecture_id, m.county_id,
                m.detail
           FROM trace_market_scan m
-         WHERE m.kind = %(kind)s AND m.company_id = %(company)s AND m.scan_date >= %(since)s
-               AND (%(codes)s::integer[] IS NULL OR m.code_id = ANY(%(codes)s::integer[]))""",
+         WHERE m.kind = %(kind)s AND m.company_id = %(company)s AND m.scan_date >= %(since)s""",
 }
 
 # The sightings of one rule that are new evidence: outside the territory of the dealer each code
@@ -56,6 +54,7 @@ _CANDIDATES = """
       FROM t
       JOIN trace_code c ON c.id = t.code_id
      WHERE c.dealer_id IS NOT NULL
+       AND (%(dealers)s::integer[] IS NULL OR c.dealer_id = ANY(%(dealers)s::integer[]))
        AND (c.territory_state_id IS NOT NULL
             OR EXISTS (SELECT 1 FROM trace_dealer_territory d WHERE d.partner_id = c.dealer_id))
        AND NOT (c.territory_state_id IS NOT NULL AND c.territory_state_id = t.state_id
@@ -172,9 +171,10 @@ class TraceDiversionRule(models.Model):
             self._trace_evaluate(company)
 
     @api.model
-    def _trace_evaluate(self, company, sources=None, code_ids=None, wait=True):
+    def _trace_evaluate(self, company, sources=None, dealer_ids=None, wait=True):
         """Run ``company``'s active rules (of ``sources`` only, when given) over the sightings of
-        their windows (of ``code_ids`` only, when given): new evidence joins the open alert of
+        their windows (of the codes shipped to ``dealer_ids`` only, when given: a group's count
+        is all of the dealer's): new evidence joins the open alert of
         its rule, dealer and place, or raises a new alert where enough codes were seen. Answers
         the alerts that were raised or grew. Set-based: a few statements per rule, whatever the
         number of sightings. One evaluation per company at a time; with ``wait=False`` a busy
@@ -197,10 +197,10 @@ class TraceDiversionRule(models.Model):
         self.env.flush_all()
         alerts = self.env["trace.diversion.alert"].sudo()
         for rule in rules:
-            alerts |= rule._evaluate(code_ids)
+            alerts |= rule._evaluate(dealer_ids)
         return alerts
 
-    def _evaluate(self, code_ids=None):
+    def _evaluate(self, dealer_ids=None):
         self.ensure_one()
         cr = self.env.cr
         consumer = self.source == "consumer"
@@ -209,7 +209,7 @@ class TraceDiversionRule(models.Model):
         params = {
             "company": self.company_id.id, "kind": self.source, "rule": self.id, "level": self.level,
             "since": fields.Datetime.now() - timedelta(days=self.window_days),
-            "codes": list(code_ids) if code_ids is not None else None, "uid": self.env.uid,
+            "dealers": list(dealer_ids) if dealer_ids is not None else None, "uid": self.env.uid,
         }
         cr.execute("DROP TABLE IF EXISTS trace_diversion_candidate")
         cr.execute(_CANDIDATES.format(sightings=sightings, ref=ref), params)

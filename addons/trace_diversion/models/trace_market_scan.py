@@ -84,9 +84,10 @@ class TraceMarketScan(models.Model):
         if position:
             values.update(located=True, latitude=round(position[0], 6), longitude=round(position[1], 6))
         scan = self.sudo().create(values)
-        alerts = self.env["trace.diversion.rule"].sudo()._trace_evaluate(
-            code.company_id, sources=("inspection",), code_ids=code.ids, wait=False)
-        return scan._trace_answer(alerts)
+        if code.dealer_id:
+            self.env["trace.diversion.rule"].sudo()._trace_evaluate(
+                code.company_id, sources=("inspection",), dealer_ids=code.dealer_id.ids, wait=False)
+        return scan._trace_answer()
 
     @api.model
     def _trace_own_code(self, text):
@@ -100,14 +101,19 @@ class TraceMarketScan(models.Model):
             raise UserError(self.env._("This code is not one of ours: keep the goods as evidence of a forgery."))
         return code
 
-    def _trace_answer(self, alerts):
-        """What the inspector page shows of this scan (a whitelist)."""
+    def _trace_answer(self):
+        """What the inspector page shows of this scan (a whitelist): the alert it is evidence of."""
         self.ensure_one()
         code = self.code_id.sudo()
         territory = " ".join(filter(None, [code.territory_state_id.name, code.territory_prefecture_id.name,
                                            code.territory_county_id.name]))
-        alert = alerts.filtered(lambda a: a.dealer_id == code.dealer_id)[:1]
-        if not code.dealer_id:
+        alert = self.env["trace.diversion.evidence"].sudo().search(
+            [("market_scan_id", "=", self.id)], order="id", limit=1).alert_id
+        if code.activation != "active":
+            verdict = "not_active"
+            message = self.env._("This code was printed but never activated on a line: the goods are probably "
+                                 "counterfeit (a leaked label). Keep them as evidence.")
+        elif not code.dealer_id:
             verdict = "not_shipped"
             message = self.env._("This code was never shipped to a dealer: find out how it reached the market.")
         elif alert:
@@ -155,7 +161,7 @@ class TraceMarketScan(models.Model):
             "state_id": state.id, "prefecture_id": prefecture.id, "county_id": county.id,
         })
         self.env["trace.diversion.rule"].sudo()._trace_evaluate(
-            code.company_id, sources=("dealer_scan",), code_ids=code.ids, wait=False)
+            code.company_id, sources=("dealer_scan",), dealer_ids=code.dealer_id.ids, wait=False)
 
     @api.model
     def _trace_places(self):

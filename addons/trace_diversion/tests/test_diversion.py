@@ -39,14 +39,24 @@ class TestDiversion(DiversionCase):
         answer = self.inspect(self.units_a[2], self.shanghai, shop="Pudong store")
         self.assertEqual((answer["verdict"], answer["alert"]), ("recorded", ""))
         self.assertEqual(self.Scan.search_count([("code_id", "=", self.units_a[2].id)]), 1)
-        # a code never shipped to a dealer is not diverted, but odd in a shop
-        self.assertEqual(self.inspect(self.idle, self.changchun)["verdict"], "not_shipped")
+        # a code never shipped to a dealer is not diverted, but odd in a shop; a code never
+        # activated is a leaked label
+        self.assertEqual(self.inspect(self.pallets, self.changchun)["verdict"], "not_shipped")
+        self.assertEqual(self.inspect(self.idle, self.changchun)["verdict"], "not_active")
 
     def test_the_dealers_authorised_territory_covers_its_goods(self):
         self.env["trace.dealer.territory"].create({"partner_id": self.dealer_a.id,
                                                    "state_id": self.env.ref("base.state_cn_JL").id})
         self.assertEqual(self.inspect(self.units_a[0], self.changchun)["verdict"], "recorded")
         self.assertEqual(self.inspect(self.units_a[0], self.suzhou)["verdict"], "diverted")
+
+    def test_a_rule_that_asks_for_several_codes_counts_the_dealers_all(self):
+        self.inspection_rule.min_codes = 2
+        self.assertEqual(self.inspect(self.units_a[0], self.changchun)["verdict"], "recorded")
+        answer = self.inspect(self.units_a[1], self.changchun)
+        self.assertEqual(answer["verdict"], "diverted", "the second code of the dealer there raises it at once")
+        alert = self.Alert.search([("rule_id", "=", self.inspection_rule.id)])
+        self.assertEqual((alert.name, alert.code_count), (answer["alert"], 2))
 
     def test_bad_inspections_record_nothing(self):
         before = self.Scan.search_count([])

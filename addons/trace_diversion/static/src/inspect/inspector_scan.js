@@ -167,6 +167,7 @@ export class InspectorScan extends Component {
         }
         return {
             diverted: "list-group-item-danger",
+            not_active: "list-group-item-danger",
             not_shipped: "list-group-item-warning",
         }[entry.verdict] || "list-group-item-success";
     }
