@@ -9,6 +9,9 @@ lots, every one shipped to one of ``--dealers`` dealers over the last six months
 China's provinces, and ``--verified`` of them verified by consumers (a verification record each
 and the per-code counts). Measured, as the pivot view asks them (``read_group`` as a
 Traceability Manager), each beside a bare PostgreSQL ``GROUP BY`` of the same figures:
+- Sales and Distribution: month shipped x province x product, units shipped, received by dealers,
+  sold through, in the channel; the Sales Dashboard's two calls (totals and the province map,
+  then the busiest province's cities);
 - Consumer Reach: month shipped x province x product, units shipped, verified and the share;
 - Consumer Verifications: hour x weekday, verifications, first ones and repeats.
 """
@@ -115,6 +118,35 @@ def main():
                      FROM trace_verification WHERE audience = 'consumer' GROUP BY 1, 2""")
             return cr.fetchall()
 
+        Distribution = env["trace.distribution.report"].with_user(manager)
+        funnel = ["shipped_count:sum", "received_count:sum", "sold_count:sum", "channel_count:sum"]
+
+        def distribution():
+            env.invalidate_all()
+            return Distribution.read_group([], funnel, ["shipped_date:month", "territory_state_id", "product_id"],
+                                           lazy=False)
+
+        def distribution_raw():
+            cr.execute(
+                """SELECT date_trunc('month', c.shipped_date), c.territory_state_id, c.product_id, count(*),
+                          count(s.code_id)
+                     FROM trace_code c LEFT JOIN trace_verification_stat s ON s.code_id = c.id
+                    WHERE c.level = 'unit' AND c.shipped_date IS NOT NULL GROUP BY 1, 2, 3""")
+            return cr.fetchall()
+
+        busiest = {}
+
+        def dashboard():
+            env.invalidate_all()
+            data = Distribution.trace_dashboard("all")
+            state = max(data["provinces"], key=lambda p: p["shipped_count"])["id"]
+            busiest["cities"] = Distribution.trace_dashboard("all", state_id=state)["cities"]
+            return data
+
+        distribution_s, funnel_groups = timed(distribution)
+        distribution_raw_s, _raw = timed(distribution_raw)
+        dashboard_s, board = timed(dashboard)
+        total = args.codes // 4 * 4
         reach_s, groups = timed(reach)
         reach_raw_s, raw_groups = timed(reach_raw)
         behaviour_s, cells = timed(behaviour)
@@ -129,13 +161,26 @@ def main():
     def row(*measure, fmt="{:,.0f}"):
         bench_registry.add_row(rows, *measure, fmt=fmt)
 
-    total = args.codes // 4 * 4
     row("Consumer Reach pivot: month x province x product (read_group, as a manager)", reach_s * 1000, "ms",
         "<= 1000 ms", reach_s <= 1.0)
     row("  the same GROUP BY in bare PostgreSQL (baseline)", reach_raw_s * 1000, "ms", "baseline", True)
     row("  cells / units shipped / units verified", f"{len(groups):,} / {shipped:,} / {verified:,}", "",
         f"{len(raw_groups):,} / {total:,} / {args.verified:,}",
         len(groups) == len(raw_groups) and shipped == total and verified == args.verified)
+    row("Sales and Distribution pivot: month x province x product, shipped / received / sold / in channel "
+        "(read_group, as a manager)", distribution_s * 1000, "ms", "<= 1000 ms", distribution_s <= 1.0)
+    row("  a GROUP BY of the codes and their verifications in bare PostgreSQL (baseline)", distribution_raw_s * 1000,
+        "ms", "baseline", True)
+    sold = sum(group["sold_count"] for group in funnel_groups)
+    in_channel = sum(group["channel_count"] for group in funnel_groups)
+    row("  units shipped / sold through (verified) / in the channel",
+        f"{sum(g['shipped_count'] for g in funnel_groups):,} / {sold:,} / {in_channel:,}", "",
+        f"{total:,} / {args.verified:,} / {total - args.verified:,}",
+        sold == args.verified and in_channel == total - args.verified)
+    row("Sales Dashboard: totals and the province map, then the busiest province's cities (two calls)",
+        dashboard_s * 1000, "ms", "<= 1000 ms", dashboard_s <= 1.0)
+    row("  provinces on the map / shipped in all", f"{len(board['provinces'])} / {board['totals']['shipped_count']:,}",
+        "", f"<= 34 / {total:,}", 0 < len(board["provinces"]) <= 34 and board["totals"]["shipped_count"] == total)
     row("Consumer Verifications pivot: hour x weekday (read_group, as a manager)", behaviour_s * 1000, "ms",
         "<= 1000 ms", behaviour_s <= 1.0)
     row("  the same GROUP BY in bare PostgreSQL (baseline, no first/repeat)", behaviour_raw_s * 1000, "ms",

@@ -117,7 +117,7 @@ def new_sightings(registry, built, homes, scans, diverted):
                  FROM bench_consumer b JOIN bench_home h ON h.dealer_id = b.dealer_id
                  JOIN bench_foreign f ON f.dealer_id = b.dealer_id
                  JOIN LATERAL (SELECT province, city FROM bench_home WHERE dealer_id <> b.dealer_id
-                                ORDER BY (dealer_id * 7919 + b.n) %% 1000003 LIMIT 1) t ON true""",
+                                ORDER BY md5(dealer_id || '-' || b.n) LIMIT 1) t ON true""",
             [env.company.id])
         # inspectors: every tenth outside, in the dealer's foreign city
         cr.execute(

@@ -1,1 +1,1 @@
-from . import trace_analytics_report, trace_reach_report, trace_verification_report
+from . import trace_analytics_report, trace_distribution_report, trace_reach_report, trace_verification_report

@@ -1,1 +1,1 @@
-from . import test_analytics
+from . import test_analytics, test_distribution

@@ -16,3 +16,22 @@ registry.category("web_tour.tours").add("trace_analytics_screens", {
         { trigger: ".o_pivot th:contains('Thursday')" },
     ],
 });
+
+// The sales dashboard: the totals, the map of provinces, a province's cities, then the analysis.
+registry.category("web_tour.tours").add("trace_analytics_dashboard", {
+    steps: () => [
+        { trigger: ".o_trace_kpi[data-measure='shipped_count'] .o_trace_kpi_value:contains('48')" },
+        { trigger: ".o_trace_kpi[data-measure='sold_count'] .o_trace_kpi_value:contains('6')" },
+        { trigger: ".o_trace_kpi[data-measure='channel_count'] .o_trace_kpi_value:contains('42')" },
+        { content: "colour the map by units sold", trigger: ".o_trace_kpi[data-measure='sold_count']", run: "click" },
+        { trigger: ".o_trace_kpi[data-measure='sold_count'].border-primary" },
+        { content: "Shanghai on the map", trigger: ".o_trace_tile[data-code='SH'] .o_trace_tile_value:contains('4')" },
+        { content: "open Shanghai", trigger: ".o_trace_tile[data-code='SH']", run: "click" },
+        { trigger: ".o_trace_dashboard_province:contains('上海市')" },
+        { trigger: ".o_trace_cities td:contains('上海市')" },
+        { content: "a period", trigger: ".o_trace_dashboard_period", run: "select 30d" },
+        { trigger: ".o_trace_kpi[data-measure='shipped_count'] .o_trace_kpi_value:contains('48')" },
+        { content: "the analysis", trigger: ".o_trace_dashboard_open", run: "click" },
+        { trigger: ".o_pivot .o_pivot_measure_row:contains('Sold Through')" },
+    ],
+});
