@@ -26,7 +26,7 @@ class TraceDistributionReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     lot_id = fields.Many2one("stock.lot", readonly=True)
-    dealer_id = fields.Many2one("res.partner", string="Dealer", readonly=True)
+    dealer_id = fields.Many2one("res.partner", readonly=True)
     dealer_level = fields.Integer(string="Network Level", readonly=True, aggregator=False,
                                   help="1 for a top-level dealer, 2 for its sub-dealers...; 0 where the unit went to no dealer.")
     territory_state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
