@@ -10,8 +10,8 @@ China's provinces, and ``--verified`` of them verified by consumers (a verificat
 and the per-code counts). Measured, as the pivot view asks them (``read_group`` as a
 Traceability Manager), each beside a bare PostgreSQL ``GROUP BY`` of the same figures:
 - Sales and Distribution: month shipped x province x product, units shipped, received by dealers,
-  sold through, in the channel; the Sales Dashboard's two calls (totals and the province map,
-  then the busiest province's cities);
+  sold through, in the channel; the Sales Dashboard's totals and province map, and its drill-down
+  into the busiest province's cities;
 - Consumer Reach: month shipped x province x product, units shipped, verified and the share;
 - Consumer Verifications: hour x weekday, verifications, first ones and repeats.
 """
@@ -134,18 +134,19 @@ def main():
                     WHERE c.level = 'unit' AND c.shipped_date IS NOT NULL GROUP BY 1, 2, 3""")
             return cr.fetchall()
 
-        busiest = {}
-
         def dashboard():
             env.invalidate_all()
-            data = Distribution.trace_dashboard("all")
-            state = max(data["provinces"], key=lambda p: p["shipped_count"])["id"]
-            busiest["cities"] = Distribution.trace_dashboard("all", state_id=state)["cities"]
-            return data
+            return Distribution.trace_dashboard("all")
+
+        def drill_down():
+            env.invalidate_all()
+            return Distribution.trace_dashboard_cities("all", state_id=busiest)
 
         distribution_s, funnel_groups = timed(distribution)
         distribution_raw_s, _raw = timed(distribution_raw)
         dashboard_s, board = timed(dashboard)
+        busiest = max(board["provinces"], key=lambda p: p["shipped_count"])["id"]
+        drill_s, drilled = timed(drill_down)
         total = args.codes // 4 * 4
         reach_s, groups = timed(reach)
         reach_raw_s, raw_groups = timed(reach_raw)
@@ -177,10 +178,13 @@ def main():
         f"{sum(g['shipped_count'] for g in funnel_groups):,} / {sold:,} / {in_channel:,}", "",
         f"{total:,} / {args.verified:,} / {total - args.verified:,}",
         sold == args.verified and in_channel == total - args.verified)
-    row("Sales Dashboard: totals and the province map, then the busiest province's cities (two calls)",
-        dashboard_s * 1000, "ms", "<= 1000 ms", dashboard_s <= 1.0)
+    row("Sales Dashboard: the totals and the province map (one call)", dashboard_s * 1000, "ms", "<= 1000 ms",
+        dashboard_s <= 1.0)
     row("  provinces on the map / shipped in all", f"{len(board['provinces'])} / {board['totals']['shipped_count']:,}",
         "", f"<= 34 / {total:,}", 0 < len(board["provinces"]) <= 34 and board["totals"]["shipped_count"] == total)
+    busiest_units = max(p["shipped_count"] for p in board["provinces"])
+    row("  drilling into the busiest province: its cities (one call)", drill_s * 1000, "ms", "<= 1000 ms",
+        drill_s <= 1.0 and sum(c["shipped_count"] for c in drilled["cities"]) == busiest_units)
     row("Consumer Verifications pivot: hour x weekday (read_group, as a manager)", behaviour_s * 1000, "ms",
         "<= 1000 ms", behaviour_s <= 1.0)
     row("  the same GROUP BY in bare PostgreSQL (baseline, no first/repeat)", behaviour_raw_s * 1000, "ms",

@@ -75,38 +75,44 @@ class TraceDistributionReport(models.Model):
         )
 
     @api.model
-    def trace_dashboard(self, period="365d", state_id=None):
-        """The dashboard's figures (called by its screen over RPC: it reads only what the user
-        may read) for ``period`` (a key of ``PERIODS``): the totals, every
-        province with its figures and, for ``state_id``, its cities. Grouped reads of this view
-        as the user (record rules apply): three queries however many units."""
-        if not isinstance(period, str) or period not in PERIODS:
-            period = "365d"
-        domain = []
-        if PERIODS[period]:
-            domain.append(("shipped_date", ">=", fields.Datetime.now() - timedelta(days=PERIODS[period])))
+    def _dashboard_domain(self, period):
+        days = PERIODS.get(period) if isinstance(period, str) else PERIODS["365d"]
+        return [("shipped_date", ">=", fields.Datetime.now() - timedelta(days=days))] if days else []
+
+    @api.model
+    def trace_dashboard(self, period="365d"):
+        """The dashboard's totals and map (called by its screen over RPC: it reads only what
+        the user may read) for ``period`` (a key of ``PERIODS``): every province with its
+        figures, the totals their sum (units of no known province included). One grouped read."""
         aggregates = ["%s:sum" % name for name in MEASURES]
-        [totals] = self._read_group(domain, [], aggregates)
-        provinces = [
-            dict(zip(("id", "code", "name", *MEASURES), (state.id, state.code, state.name, *values)))
-            for state, *values in self._read_group(domain, ["territory_state_id"], aggregates)
-            if state
-        ]
-        answer = {"period": period, "totals": dict(zip(MEASURES, (value or 0 for value in totals))),
-                  "provinces": provinces, "cities": [], "state": None}
-        if isinstance(state_id, int) and not isinstance(state_id, bool) and 0 < state_id < 2**31:
-            state = self.env["res.country.state"].browse(state_id).exists()
+        totals = dict.fromkeys(MEASURES, 0)
+        provinces = []
+        for state, *values in self._read_group(self._dashboard_domain(period), ["territory_state_id"], aggregates):
+            figures = dict(zip(MEASURES, (value or 0 for value in values)))
+            for name in MEASURES:
+                totals[name] += figures[name]
             if state:
-                groups = self._read_group(domain + [("territory_state_id", "=", state.id)],
-                                          ["territory_prefecture_id"], aggregates)
-                answer["state"] = {"id": state.id, "name": state.name}
-                answer["cities"] = sorted(
-                    (dict(zip(("id", "name", *MEASURES), (city.id, city.name or self.env._("City not known"), *values)))
-                     for city, *values in groups), key=lambda row: -row["shipped_count"])
+                provinces.append({"id": state.id, "name": state.name, **figures})
         # the grid map's tiles name provinces by their xmlid's code (base.state_cn_JL -> JL)
         codes = {record.res_id: record.name.rsplit("_", 1)[-1] for record in self.env["ir.model.data"].sudo().search(
             [("module", "=", "base"), ("model", "=", "res.country.state"), ("name", "=like", "state_cn_%"),
              ("res_id", "in", [row["id"] for row in provinces])])}
         for row in provinces:
             row["code"] = codes.get(row["id"])
-        return answer
+        return {"totals": totals, "provinces": provinces}
+
+    @api.model
+    def trace_dashboard_cities(self, period="365d", state_id=None):
+        """The cities of the province ``state_id`` with their figures, most units first (the
+        map's drill-down; over RPC like :meth:`trace_dashboard`). One grouped read."""
+        if isinstance(state_id, bool) or not isinstance(state_id, int) or not 0 < state_id < 2**31:
+            return {"state": None, "cities": []}
+        state = self.env["res.country.state"].browse(state_id).exists()
+        if not state:
+            return {"state": None, "cities": []}
+        groups = self._read_group(self._dashboard_domain(period) + [("territory_state_id", "=", state.id)],
+                                  ["territory_prefecture_id"], ["%s:sum" % name for name in MEASURES])
+        cities = [dict(zip(("id", "name", *MEASURES), (city.id, city.name or self.env._("City not known"), *values)))
+                  for city, *values in groups]
+        return {"state": {"id": state.id, "name": state.name},
+                "cities": sorted(cities, key=lambda row: -row["shipped_count"])}

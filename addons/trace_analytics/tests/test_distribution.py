@@ -51,23 +51,26 @@ class TestDistribution(DistributionCase):
     def test_the_dashboard_figures(self):
         self.build_flow()
         manager = new_test_user(self.env, "dashboard_manager", groups="base.group_user,product_trace.group_trace_manager")
-        data = self.env["trace.distribution.report"].with_user(manager).trace_dashboard("all")
+        Report = self.env["trace.distribution.report"].with_user(manager)
+        data = Report.trace_dashboard("all")
         self.assertEqual(data["totals"], {"shipped_count": 48, "received_count": 24, "sold_count": 6,
                                           "channel_count": 42, "returned_count": 0})
         shanghai = next(p for p in data["provinces"] if p["code"] == "SH")
         self.assertEqual((shanghai["name"], shanghai["shipped_count"]), ("上海市", 18))
-        data = self.env["trace.distribution.report"].with_user(manager).trace_dashboard("30d", state_id=shanghai["id"])
+        self.assertEqual(Report.trace_dashboard("nonsense")["totals"]["shipped_count"], 48, "a year by default")
+        data = Report.trace_dashboard_cities("30d", state_id=shanghai["id"])
         self.assertEqual(data["state"]["name"], "上海市")
         self.assertEqual({city["name"]: city["shipped_count"] for city in data["cities"]},
                          {"City not known": 14, "上海市": 4}, "dealer A's address names no city, its shop's does")
-        for bad in ("x", True, -1, 2**40, None):
-            self.assertIsNone(self.env["trace.distribution.report"].with_user(manager).trace_dashboard(
-                "nonsense", state_id=bad)["state"])
+        for bad in ("x", True, -1, 2**40, None, 99999999):
+            self.assertEqual(Report.trace_dashboard_cities("all", state_id=bad), {"state": None, "cities": []})
         other = self.env["res.company"].create({"name": "Other Tea Co"})
         outsider = new_test_user(self.env, "other_dashboard", company_id=other.id, company_ids=[(6, 0, other.ids)],
                                  groups="base.group_user,product_trace.group_trace_manager")
         self.assertEqual(self.env["trace.distribution.report"].with_user(outsider).trace_dashboard("all")["totals"]
                          ["shipped_count"], 0)
+        self.assertFalse(self.env["trace.distribution.report"].with_user(outsider).trace_dashboard_cities(
+            "all", state_id=shanghai["id"])["cities"])
 
     def test_dashboard_tour(self):
         self.build_flow()

@@ -41,12 +41,24 @@ export class TraceAnalyticsDashboard extends Component {
             ["365d", _t("Last 12 months")],
             ["all", _t("All time")],
         ];
-        this.state = useState({ period: "365d", measure: "shipped_count", data: null, stateId: null });
+        this.state = useState({ period: "365d", measure: "shipped_count", data: null, cities: null, stateId: null });
         onWillStart(() => this.load());
     }
 
     async load() {
-        this.state.data = await this.orm.call("trace.distribution.report", "trace_dashboard", [], {
+        const [data, cities] = await Promise.all([
+            this.orm.call("trace.distribution.report", "trace_dashboard", [], { period: this.state.period }),
+            this.loadCities(),
+        ]);
+        this.state.data = data;
+        this.state.cities = cities;
+    }
+
+    loadCities() {
+        if (!this.state.stateId) {
+            return Promise.resolve({ state: null, cities: [] });
+        }
+        return this.orm.call("trace.distribution.report", "trace_dashboard_cities", [], {
             period: this.state.period,
             state_id: this.state.stateId,
         });
@@ -63,7 +75,7 @@ export class TraceAnalyticsDashboard extends Component {
 
     async openProvince(province) {
         this.state.stateId = province && province.id !== this.state.stateId ? province.id : null;
-        await this.load();
+        this.state.cities = await this.loadCities();
     }
 
     get tiles() {
