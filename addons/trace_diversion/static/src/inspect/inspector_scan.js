@@ -4,6 +4,7 @@ import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { portalJson } from "@trace_public_portal/portal/portal_json";
 
 // how many answers the page keeps on screen
 const MAX_LOG = 30;
@@ -75,27 +76,8 @@ export class InspectorScan extends Component {
         );
     }
 
-    async request(url, payload) {
-        let response;
-        try {
-            response = await fetch(url, {
-                method: payload ? "POST" : "GET",
-                credentials: "same-origin",
-                headers: { "Content-Type": "application/json", Accept: "application/json" },
-                body: payload ? JSON.stringify({ csrf_token: this.props.csrfToken, ...payload }) : undefined,
-            });
-        } catch {
-            return { ok: false, error: "offline", message: _t("No connection: nothing was sent. Scan again.") };
-        }
-        try {
-            return await response.json();
-        } catch {
-            return {
-                ok: false,
-                error: "server",
-                message: _t("The server could not answer (HTTP %s). Scan again.", response.status),
-            };
-        }
+    request(url, payload) {
+        return portalJson(url, this.props.csrfToken, payload);
     }
 
     async submit(text, source = "keyboard") {

@@ -4,6 +4,7 @@ import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { portalJson } from "./portal_json";
 
 // how many scans the page keeps on screen
 const MAX_LOG = 30;
@@ -70,28 +71,9 @@ export class DealerScan extends Component {
         this.focus();
     }
 
-    async request(action, payload, method = "POST") {
+    request(action, payload, method = "POST") {
         const url = `/my/trace/scan/${this.props.pickingId}/${action}`;
-        let response;
-        try {
-            response = await fetch(url, {
-                method,
-                credentials: "same-origin",
-                headers: { "Content-Type": "application/json", Accept: "application/json" },
-                body: method === "POST" ? JSON.stringify({ csrf_token: this.props.csrfToken, ...payload }) : undefined,
-            });
-        } catch {
-            return { ok: false, error: "offline", message: _t("No connection: nothing was sent. Scan again.") };
-        }
-        try {
-            return await response.json();
-        } catch {
-            return {
-                ok: false,
-                error: "server",
-                message: _t("The server could not answer (HTTP %s). Scan again.", response.status),
-            };
-        }
+        return portalJson(url, this.props.csrfToken, method === "POST" ? payload || {} : undefined);
     }
 
     /** Queue a scan (or an un-scan, in "take out" mode) and send the queue in order. */

@@ -1,0 +1,30 @@
+/** @odoo-module **/
+import { _t } from "@web/core/l10n/translation";
+
+/**
+ * A JSON request of the portal's scan pages: a POST of ``payload`` with the session's CSRF
+ * token, or a GET without one. Never throws: answers the server's JSON answer, or
+ * ``{ok: false, error: "offline" | "server", message}`` when there is none.
+ */
+export async function portalJson(url, csrfToken, payload) {
+    let response;
+    try {
+        response = await fetch(url, {
+            method: payload ? "POST" : "GET",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", Accept: "application/json" },
+            body: payload ? JSON.stringify({ csrf_token: csrfToken, ...payload }) : undefined,
+        });
+    } catch {
+        return { ok: false, error: "offline", message: _t("No connection: nothing was sent. Scan again.") };
+    }
+    try {
+        return await response.json();
+    } catch {
+        return {
+            ok: false,
+            error: "server",
+            message: _t("The server could not answer (HTTP %s). Scan again.", response.status),
+        };
+    }
+}
