@@ -82,24 +82,31 @@ class TraceDistributionReport(models.Model):
     @api.model
     def trace_dashboard(self, period="365d"):
         """The dashboard's totals and map (called by its screen over RPC: it reads only what
-        the user may read) for ``period`` (a key of ``PERIODS``): every province with its
-        figures, the totals their sum (units of no known province included). One grouped read."""
+        the user may read) for ``period`` (a key of ``PERIODS``): every province of China with
+        its figures (and any other province with goods), the units of no known province, the
+        totals (their sum). One grouped read."""
         aggregates = ["%s:sum" % name for name in MEASURES]
         totals = dict.fromkeys(MEASURES, 0)
-        provinces = []
+        unknown = dict.fromkeys(MEASURES, 0)
+        by_state = {}
         for state, *values in self._read_group(self._dashboard_domain(period), ["territory_state_id"], aggregates):
             figures = dict(zip(MEASURES, (value or 0 for value in values)))
             for name in MEASURES:
                 totals[name] += figures[name]
+                if not state:
+                    unknown[name] += figures[name]
             if state:
-                provinces.append({"id": state.id, "name": state.name, **figures})
-        # the grid map's tiles name provinces by their xmlid's code (base.state_cn_JL -> JL)
+                by_state[state] = figures
+        # every province of China on the map (those without goods at 0), and any other with goods;
+        # the grid map's tiles name them by their xmlid's code (base.state_cn_JL -> JL)
+        china = self.env["res.country.state"].sudo().search([("country_id.code", "=", "CN")])
+        states = china | self.env["res.country.state"].union(*by_state)
         codes = {record.res_id: record.name.rsplit("_", 1)[-1] for record in self.env["ir.model.data"].sudo().search(
             [("module", "=", "base"), ("model", "=", "res.country.state"), ("name", "=like", "state_cn_%"),
-             ("res_id", "in", [row["id"] for row in provinces])])}
-        for row in provinces:
-            row["code"] = codes.get(row["id"])
-        return {"totals": totals, "provinces": provinces}
+             ("res_id", "in", states.ids)])}
+        provinces = [{"id": state.id, "name": state.name, "code": codes.get(state.id),
+                      **by_state.get(state, dict.fromkeys(MEASURES, 0))} for state in states]
+        return {"totals": totals, "provinces": provinces, "unknown": unknown}
 
     @api.model
     def trace_dashboard_cities(self, period="365d", state_id=None):

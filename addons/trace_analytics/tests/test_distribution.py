@@ -57,6 +57,8 @@ class TestDistribution(DistributionCase):
                                           "channel_count": 42, "returned_count": 0})
         shanghai = next(p for p in data["provinces"] if p["code"] == "SH")
         self.assertEqual((shanghai["name"], shanghai["shipped_count"]), ("上海市", 18))
+        self.assertEqual(len([p for p in data["provinces"] if p["code"]]), 34, "every province on the map")
+        self.assertEqual(data["unknown"]["shipped_count"], 30, "dealer B's and A1's addresses name no province")
         self.assertEqual(Report.trace_dashboard("nonsense")["totals"]["shipped_count"], 48, "a year by default")
         data = Report.trace_dashboard_cities("30d", state_id=shanghai["id"])
         self.assertEqual(data["state"]["name"], "上海市")

@@ -84,12 +84,14 @@ export class TraceAnalyticsDashboard extends Component {
         return Object.entries(TILES).map(([code, [row, col]]) => {
             const province = byCode[code];
             const value = province ? province[this.state.measure] || 0 : 0;
+            const hasGoods = Boolean(province && province.shipped_count);
             return {
                 code,
                 province,
+                hasGoods,
                 value,
                 style: `grid-row: ${row + 1}; grid-column: ${col + 1}; --o-trace-share: ${value / max};`,
-                active: province && province.id === this.state.stateId,
+                active: Boolean(province) && province.id === this.state.stateId,
                 dark: value / max > 0.55,
             };
         });
@@ -97,11 +99,15 @@ export class TraceAnalyticsDashboard extends Component {
 
     get unplaced() {
         const placed = new Set(Object.keys(TILES));
-        return (this.state.data.provinces || []).filter((p) => !placed.has(p.code));
+        return (this.state.data.provinces || []).filter((p) => !placed.has(p.code) && p.shipped_count);
     }
 
+    /** The province's name without its kind (黑龙江省 -> 黑龙江, 新疆维吾尔自治区 -> 新疆): it fits a tile. */
     tileLabel(tile) {
-        return tile.province ? tile.province.name : tile.code;
+        if (!tile.province) {
+            return tile.code;
+        }
+        return tile.province.name.replace(/(维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|省|市)$/, "");
     }
 
     openAnalysis(extraDomain = []) {
