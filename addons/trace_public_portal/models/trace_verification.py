@@ -417,7 +417,8 @@ class TraceVerification(models.Model):
     @api.model
     def _locate_verification(self, serial, token, latitude, longitude):
         """Add the position a visitor agreed to share to their verification (rounded to about
-        100 m). Answers whether the verification was found; a token is used once."""
+        100 m). Answers whether the verification was found; a verification is located once (its
+        token lasts an hour, for the other choices of the page)."""
         if not (isinstance(token, str) and 10 <= len(token) <= 64):
             return False
         row = self._lookup(serial[:20])
@@ -425,8 +426,8 @@ class TraceVerification(models.Model):
             return False
         self.env.cr.execute(
             SQL(
-                """UPDATE trace_verification SET located = true, latitude = %s, longitude = %s, token = NULL
-                    WHERE code_id = %s AND token = %s AND verify_date > %s""",
+                """UPDATE trace_verification SET located = true, latitude = %s, longitude = %s
+                    WHERE code_id = %s AND token = %s AND verify_date > %s AND NOT coalesce(located, false)""",
                 round(latitude, 3), round(longitude, 3), row["id"], token,
                 fields.Datetime.now() - timedelta(hours=1),
             )

@@ -59,6 +59,9 @@ class TraceRecall(models.Model):
     market_count = fields.Integer(string="Units in the Market", compute="_compute_scope")
     returned_count = fields.Integer(string="Units Returned", compute="_compute_scope")
     verified_count = fields.Integer(string="Units Verified by Consumers", compute="_compute_scope")
+    contact_count = fields.Integer(
+        string="Consumers to Tell", compute="_compute_scope",
+        help="Consumers who asked on the verification page of an affected unit to be told of a recall.")
     dealer_ids = fields.Many2many("res.partner", string="Dealers to Notify", compute="_compute_scope")
     scope_html = fields.Html(string="Scope", compute="_compute_scope", sanitize=False)
     confirm_date = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
@@ -123,6 +126,7 @@ class TraceRecall(models.Model):
             recall.market_count = scope["market"]
             recall.returned_count = scope["returned"]
             recall.verified_count = scope["verified"]
+            recall.contact_count = scope["contacts"]
             recall.dealer_ids = [dealer["id"] for dealer in scope["dealers"]]
             recall.scope_html = recall._scope_html(scope)
 
@@ -134,7 +138,8 @@ class TraceRecall(models.Model):
         self.ensure_one()
         batch_ids = self.affected_batch_ids.ids
         totals = dict.fromkeys(LEVELS, 0)
-        empty = {"totals": totals, "holders": [], "dealers": [], "market": 0, "returned": 0, "verified": 0}
+        empty = {"totals": totals, "holders": [], "dealers": [], "market": 0, "returned": 0, "verified": 0,
+                 "contacts": 0}
         if not batch_ids:
             return empty
         Code = self.env["trace.code"].sudo()
@@ -164,7 +169,14 @@ class TraceRecall(models.Model):
             [batch_ids],
         )
         verified = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            """SELECT count(*) FROM trace_recall_contact k JOIN trace_code c ON c.id = k.code_id
+                WHERE c.batch_id = ANY(%s)""",
+            [batch_ids],
+        )
+        contacts = self.env.cr.fetchone()[0]
         return {"totals": totals, "holders": holders, "market": market, "returned": returned, "verified": verified,
+                "contacts": contacts,
                 "dealers": sorted(dealers.values(), key=lambda dealer: -dealer["unit"])}
 
     def _scope_html(self, scope):
@@ -194,9 +206,10 @@ class TraceRecall(models.Model):
             table([env._("Dealer"), env._("Units held (with its shops)")], dealers) if dealers
             else Markup("<p class='text-muted'>%s</p>") % env._("No dealer holds affected goods."),
             Markup("<p>%s</p>") % env._(
-                "%(verified)s affected units were verified by consumers on the public page. Their "
-                "verifications are anonymous: no consumer can be contacted from them.",
-                verified=scope["verified"],
+                "%(verified)s affected units were verified by consumers on the public page; %(contacts)s "
+                "consumers asked there to be told of a recall of their unit (Consumers to Tell). The other "
+                "verifications are anonymous: no one can be contacted from them.",
+                verified=scope["verified"], contacts=scope["contacts"],
             ),
         ]
         return Markup("").join(parts)
@@ -321,6 +334,18 @@ class TraceRecall(models.Model):
                 )
             self.message_post(subject=subject, body=body, partner_ids=[dealer["id"]], author_id=author.id,
                               message_type="comment", subtype_xmlid="mail.mt_note", force_send=False)
+
+    def action_view_contacts(self):
+        """The consumers who asked to be told of a recall of an affected unit (their numbers:
+        Traceability Managers only read them)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Consumers to Tell"),
+            "res_model": "trace.recall.contact",
+            "view_mode": "list",
+            "domain": [("code_id.batch_id", "in", self.affected_batch_ids.ids)],
+        }
 
     def action_open_lift(self):
         self._check_manager()

@@ -14,3 +14,10 @@ class TraceVerification(models.Model):
             if recall:
                 answer["recall"] = recall
         return answer
+
+    @api.model
+    def _gc_verifications(self):
+        """The consumers' recall contacts go with the verifications (the company's retention)."""
+        result = super()._gc_verifications()
+        self.env["trace.recall.contact"]._gc_contacts()
+        return result

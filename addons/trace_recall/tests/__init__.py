@@ -1,1 +1,1 @@
-from . import test_recall
+from . import test_recall, test_recall_contact

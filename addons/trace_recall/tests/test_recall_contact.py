@@ -1,0 +1,63 @@
+import re
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .test_recall import RecallCase
+
+
+@tagged("post_install", "-at_install")
+class TestRecallContact(RecallCase):
+    """A consumer asks on the verification page to be told of a recall of the unit: a number and
+    a consent, for that unit only; the recall lists them to its managers; the retention deletes
+    them."""
+
+    def test_a_consumer_asks_on_the_page_and_the_recall_lists_them(self):
+        page = self.url_open(self.link(self.units_b[0]))
+        self.assertIn('id="tp-recall-contact"', page.text)
+        token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+        form = {"serial": self.units_b[0].name, "token": token, "phone": "+86 138-0013-8000", "consent": "1"}
+        for bad in ({"consent": None}, {"consent": "yes"}, {"phone": "call me"}, {"phone": "1" * 40},
+                    {"token": "x" * 32}, {"serial": self.units_b[1].name}, {"phone": None}):
+            with self.subTest(bad=bad):
+                data = {key: value for key, value in dict(form, **bad).items() if value is not None}
+                response = self.url_open("/trace/recall-contact", data=data)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("Not recorded", response.text)
+        self.assertFalse(self.env["trace.recall.contact"].search([]), "nothing recorded by a bad request")
+        for _again in range(2):
+            response = self.url_open("/trace/recall-contact", data=form)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Thank you", response.text)
+        contact = self.env["trace.recall.contact"].search([])
+        self.assertEqual((contact.code_id, contact.phone), (self.units_b[0], "+8613800138000"), "once per number")
+        # the position may still be shared with the same verification, once
+        self.assertTrue(self.Verification.sudo()._locate_verification(self.units_b[0].name, token, 43.88, 125.35))
+        # a recall of that unit's material lists the number to its managers only
+        recall = self.new_recall()
+        self.assertEqual(recall.contact_count, 1)
+        self.assertIn("1 consumers asked there", recall.scope_html)
+        action = recall.with_user(self.manager).action_view_contacts()
+        listed = self.env[action["res_model"]].with_user(self.manager).search(action["domain"])
+        self.assertEqual(listed.phone, "+8613800138000")
+        self.assertFalse(self.new_recall(supplier_lot="SUP-99").contact_count, "another lot's recall: nobody")
+        with self.assertRaises(AccessError):
+            self.env["trace.recall.contact"].with_user(self.user).search([])
+        with self.assertRaises(AccessError):
+            listed.with_user(self.manager).write({"phone": "+861"})
+
+    def test_the_token_lasts_an_hour_and_the_retention_deletes_the_numbers(self):
+        token = self.verify(self.units_b[1])["token"]
+        Contact = self.env["trace.recall.contact"].sudo()
+        self.env.cr.execute("UPDATE trace_verification SET verify_date = verify_date - interval '2 hours'")
+        self.assertFalse(Contact._record(self.units_b[1].name, token, "13800138000", "en_US"), "an hour later")
+        token = self.verify(self.units_b[2])["token"]
+        self.assertTrue(Contact._record(self.units_b[2].name, token, "13800138000", "en_US"))
+        self.company.trace_verification_retention = 30
+        self.env["trace.verification"].sudo()._gc_verifications()
+        self.assertTrue(Contact.search([]))
+        Contact.search([]).sudo().write({"consent_date": fields.Datetime.now() - timedelta(days=31)})
+        self.env["trace.verification"].sudo()._gc_verifications()
+        self.assertFalse(Contact.search([]))
