@@ -7,7 +7,7 @@
     "author": "Trace Product Authors",
     "website": "https://github.com/trace-product/trace",
     "license": "LGPL-3",
-    "depends": ["trace_public_portal", "mail"],
+    "depends": ["trace_public_portal", "trace_outbox", "mail"],
     "data": [
         "security/trace_recall_security.xml",
         "security/ir.model.access.csv",

@@ -305,18 +305,23 @@ class TraceRecall(models.Model):
 
     @api.model
     def _cron_notify_dealers(self):
-        """Tell the dealers of every recall confirmed or lifted since the last run."""
+        """Tell the dealers of every recall confirmed or lifted since the last run (and, of a
+        confirmed one, the consumers who asked to be told)."""
         for recall in self.sudo().search([("notify_pending", "!=", False)]):
             recall._notify_dealers(recall.notify_pending)
+            if recall.notify_pending == "confirm":
+                recall._notify_consumers()
             recall.notify_pending = False
 
     def _notify_dealers(self, kind):
         """One message per dealer holding affected goods, with its own figures only (a dealer
-        never learns another's), by e-mail through Odoo's mail queue."""
+        never learns another's), by e-mail through Odoo's mail queue and, to a dealer with a
+        mobile number, by SMS through the outbox."""
         self.ensure_one()
         env = self.env
         author = self._author(self.confirm_uid)
         lots = ", ".join(self.affected_lot_ids.mapped("display_name"))
+        messages = []
         for dealer in self._scope()["dealers"]:
             if kind == "confirm":
                 subject = env._("Recall %(recall)s: stop selling these goods", recall=self.name)
@@ -334,6 +339,37 @@ class TraceRecall(models.Model):
                 )
             self.message_post(subject=subject, body=body, partner_ids=[dealer["id"]], author_id=author.id,
                               message_type="comment", subtype_xmlid="mail.mt_note", force_send=False)
+            partner = self.env["res.partner"].browse(dealer["id"])
+            number = partner.mobile or partner.phone
+            if number:
+                sms = (env._("%(company)s recall %(recall)s of %(lots)s: you hold %(units)s units. Stop selling and "
+                             "return them.", company=self.company_id.name, recall=self.name, lots=lots,
+                             units=dealer["unit"]) if kind == "confirm" else
+                       env._("%(company)s: recall %(recall)s is lifted, the goods may be sold again.",
+                             company=self.company_id.name, recall=self.name))
+                messages.append({"key": "recall-%s-%s-dealer-%s" % (self.id, kind, partner.id), "channel": "sms",
+                                 "company_id": self.company_id.id, "recipient": number, "body": sms,
+                                 "partner_id": partner.id, "origin": self.name, "res_model": self._name,
+                                 "res_id": self.id})
+        self.env["trace.outbox"].sudo()._enqueue(messages)
+
+    def _notify_consumers(self):
+        """An SMS, in their language, to each consumer who asked on the verification page of an
+        affected unit to be told (through the outbox: sent after this transaction)."""
+        self.ensure_one()
+        contacts = self.env["trace.recall.contact"].sudo().search(
+            [("code_id.batch_id", "in", self.affected_batch_ids.ids)])
+        messages = []
+        for contact in contacts:
+            recall = self.with_context(lang=contact.lang or None)
+            product = contact.code_id.with_context(lang=contact.lang or None).product_id.display_name
+            body = recall.env._("%(company)s recalls %(product)s, lot %(lot)s (%(recall)s). %(notice)s",
+                                company=self.company_id.name, product=product, lot=contact.lot_id.name or "-",
+                                recall=self.name, notice=recall.notice or "")
+            messages.append({"key": "recall-%s-consumer-%s" % (self.id, contact.id), "channel": "sms",
+                             "company_id": self.company_id.id, "recipient": contact.phone, "body": body.strip(),
+                             "origin": self.name, "res_model": self._name, "res_id": self.id})
+        self.env["trace.outbox"].sudo()._enqueue(messages)
 
     def action_view_contacts(self):
         """The consumers who asked to be told of a recall of an affected unit (their numbers:

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.trace_outbox.tests.common import SmsGateway, configure
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -61,3 +62,28 @@ class TestRecallContact(RecallCase):
         Contact.search([]).sudo().write({"consent_date": fields.Datetime.now() - timedelta(days=31)})
         self.env["trace.verification"].sudo()._gc_verifications()
         self.assertFalse(Contact.search([]))
+
+    def test_a_confirmed_recall_texts_its_consumers_and_dealers_through_the_outbox(self):
+        token = self.verify(self.units_b[0], lang="zh_CN")["token"]
+        self.env["trace.recall.contact"].sudo()._record(self.units_b[0].name, token, "13800138000", "zh_CN")
+        self.dealer_a.mobile = "+86 139 0000 0001"
+        recall = self.new_recall()
+        recall.with_user(self.manager).action_confirm()
+        self.env["trace.recall"]._cron_notify_dealers()
+        Outbox = self.env["trace.outbox"]
+        messages = Outbox.search([("res_model", "=", "trace.recall"), ("res_id", "=", recall.id)])
+        self.assertEqual(sorted(messages.mapped("recipient")), ["+86 139 0000 0001", "13800138000"],
+                         "dealer A by its mobile, the consumer who asked; dealer B has no number")
+        consumer = messages.filtered(lambda m: m.recipient == "13800138000")
+        self.assertIn(recall.name, consumer.body)
+        self.assertIn("Do not drink this tea", consumer.body)
+        with SmsGateway("k3y") as gateway:
+            configure(self.company, gateway)
+            Outbox._cron_send()
+            self.assertEqual(set(messages.mapped("state")), {"sent"})
+            self.assertEqual(len(gateway.received), 2)
+        # lifting tells the dealers again, not the consumers
+        recall.with_user(self.manager)._lift("Residue within the limit on a second analysis.")
+        self.env["trace.recall"]._cron_notify_dealers()
+        lifted = Outbox.search([("res_id", "=", recall.id), ("key", "like", "%-lift-%")])
+        self.assertEqual(lifted.recipient, "+86 139 0000 0001")
