@@ -184,7 +184,10 @@ class TraceDiversionAlert(models.Model):
         self.ensure_one()
         sources = dict(self.env["trace.diversion.evidence"]._fields["kind"]._description_selection(self.env))
         by_code = {}
-        for evidence in self.evidence_ids.sorted(lambda e: (e.seen_date, e.id)):
+        # the first sightings only: a consumer alert may hold a hundred thousand
+        first = self.env["trace.diversion.evidence"].search(
+            [("alert_id", "=", self.id)], order="seen_date, id", limit=PDF_CODES * 10)
+        for evidence in first:
             entry = by_code.get(evidence.code_id)
             if entry is None:
                 if len(by_code) >= PDF_CODES:

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 
 # a mobile number as people type it: digits, an optional leading +, spaces and dashes
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,22}$")
+# numbers one unit may be told at
+MAX_PER_UNIT = 3
 
 
 class TraceRecallContact(models.Model):
@@ -53,6 +55,10 @@ class TraceRecallContact(models.Model):
         found = self.env.cr.fetchone()
         if not found:
             return False
+        self.env.cr.execute("SELECT count(*) FROM trace_recall_contact WHERE code_id = %s AND phone <> %s",
+                            [found[0], phone])
+        if self.env.cr.fetchone()[0] >= MAX_PER_UNIT:
+            return False  # one unit is bought by a household, not by a list of numbers
         self.env.cr.execute(
             """INSERT INTO trace_recall_contact (code_id, company_id, phone, lang, consent_date, create_uid,
                                                  create_date, write_uid, write_date)

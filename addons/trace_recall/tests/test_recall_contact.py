@@ -56,6 +56,10 @@ class TestRecallContact(RecallCase):
         self.assertFalse(Contact._record(self.units_b[1].name, token, "13800138000", "en_US"), "an hour later")
         token = self.verify(self.units_b[2])["token"]
         self.assertTrue(Contact._record(self.units_b[2].name, token, "13800138000", "en_US"))
+        for number in ("13800138001", "13800138002"):
+            self.assertTrue(Contact._record(self.units_b[2].name, token, number, "en_US"))
+        self.assertFalse(Contact._record(self.units_b[2].name, token, "13800138003", "en_US"), "three per unit")
+        self.assertTrue(Contact._record(self.units_b[2].name, token, "13800138000", "en_US"), "one of them again")
         self.company.trace_verification_retention = 30
         self.env["trace.verification"].sudo()._gc_verifications()
         self.assertTrue(Contact.search([]))
