@@ -1,8 +1,8 @@
 {
     "name": "Product Traceability: Outbox",
-    "summary": "Messages to the outside (SMS first) written in the transaction that decides them and sent after it "
-    "commits, by a background job: idempotent (one key per message, passed to the provider), retried with a "
-    "growing delay, visible; the SMS gateway behind an adapter, signed requests",
+    "summary": "Messages to the outside (SMS, WeChat template messages) written in the transaction that decides them "
+    "and sent after it commits, by a background job: idempotent (one key per message, passed to the provider), "
+    "retried with a growing delay, visible; the SMS gateway and the WeChat official account behind adapters",
     "version": "18.0.1.0.0",
     "category": "Inventory/Inventory",
     "author": "Trace Product Authors",
@@ -15,5 +15,6 @@
         "data/ir_cron_data.xml",
         "views/trace_outbox_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
     ],
 }

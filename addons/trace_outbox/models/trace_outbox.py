@@ -1,3 +1,4 @@
+import json
 import logging
 from datetime import timedelta
 
@@ -8,7 +9,9 @@ from .trace_sms_gateway import SendError
 
 _logger = logging.getLogger(__name__)
 
-CHANNELS = [("sms", "SMS")]
+CHANNELS = [("sms", "SMS"), ("wechat", "WeChat")]
+# the adapter of each channel
+ADAPTERS = {"sms": "trace.sms.gateway", "wechat": "trace.wechat.gateway"}
 STATES = [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")]
 # minutes before the next attempt after each failure; a message failing once more is failed
 RETRY_MINUTES = (1, 5, 30, 120)
@@ -32,9 +35,10 @@ class TraceOutbox(models.Model):
     key = fields.Char(required=True, readonly=True, index=True)
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    recipient = fields.Char(required=True, readonly=True, help="A mobile number for an SMS.")
+    recipient = fields.Char(required=True, readonly=True, help="A mobile number for an SMS, an openid for WeChat.")
     partner_id = fields.Many2one("res.partner", readonly=True)
-    body = fields.Text(required=True, readonly=True)
+    body = fields.Text(required=True, readonly=True, help="The text (of a WeChat message: what it says, for people).")
+    payload = fields.Json(readonly=True, help="What the channel sends besides the text (a WeChat template message).")
     origin = fields.Char(readonly=True, help="What the message is about (e.g. the recall).")
     res_model = fields.Char(string="Record Model", readonly=True)
     res_id = fields.Integer(string="Record ID", readonly=True)
@@ -49,8 +53,8 @@ class TraceOutbox(models.Model):
 
     @api.model
     def _enqueue(self, messages):
-        """Write ``messages`` (``[{key, channel, company_id, recipient, body, partner_id?,
-        origin?, res_model?, res_id?}]``) in the caller's transaction and wake the sender, which
+        """Write ``messages`` (``[{key, channel, company_id, recipient, body, payload?,
+        partner_id?, origin?, res_model?, res_id?}]``) in the caller's transaction and wake the sender, which
         runs after it commits. A key in the outbox already is skipped. Answers how many were
         new."""
         rows = []
@@ -63,14 +67,16 @@ class TraceOutbox(models.Model):
         columns = ("key", "channel", "company_id", "recipient", "body", "partner_id", "origin", "res_model", "res_id")
         self.env.cr.execute(
             """INSERT INTO trace_outbox (key, channel, company_id, recipient, body, partner_id, origin, res_model, res_id,
-                                         state, attempts, next_attempt, create_uid, create_date, write_uid, write_date)
-               SELECT k, ch, co, r, b, p, o, m, i, 'queued', 0, %s, %s, now() AT TIME ZONE 'UTC',
+                                         payload, state, attempts, next_attempt, create_uid, create_date, write_uid,
+                                         write_date)
+               SELECT k, ch, co, r, b, p, o, m, i, j::jsonb, 'queued', 0, %s, %s, now() AT TIME ZONE 'UTC',
                       %s, now() AT TIME ZONE 'UTC'
                  FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::varchar[], %s::text[], %s::int[],
-                             %s::varchar[], %s::varchar[], %s::int[]) AS x(k, ch, co, r, b, p, o, m, i)
+                             %s::varchar[], %s::varchar[], %s::int[], %s::text[]) AS x(k, ch, co, r, b, p, o, m, i, j)
                ON CONFLICT (key) DO NOTHING""",
             [fields.Datetime.now(), self.env.uid, self.env.uid,
-             *([row.get(column) or None for row in rows] for column in columns)],
+             *([row.get(column) or None for row in rows] for column in columns),
+             [json.dumps(row["payload"], ensure_ascii=False) if row.get("payload") else None for row in rows]],
         )
         added = self.env.cr.rowcount
         if added:
@@ -96,7 +102,7 @@ class TraceOutbox(models.Model):
 
     def _send(self):
         self.ensure_one()
-        adapter = self.env["trace.sms.gateway"]
+        adapter = self.env[ADAPTERS[self.channel]]
         try:
             reference = adapter._send(self)
         except SendError as error:

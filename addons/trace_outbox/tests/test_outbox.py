@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged
 
-from .common import SmsGateway, configure
+from .common import SmsGateway, WechatServer, configure, configure_wechat
 
 
 @tagged("post_install", "-at_install")
@@ -99,3 +99,33 @@ class TestOutbox(TransactionCase):
                 message.with_user(user).write({"state": "queued"})
         with self.assertRaises(AccessError):
             self.Outbox.with_user(self.user).search([])
+
+    def test_wechat_template_messages_with_their_token(self):
+        template = {"template_id": "TPL-RECALL", "data": {"first": {"value": "召回通知"}, "keyword1": {"value": "RC/1"}}}
+        with WechatServer("wx123", "app-secret") as server:
+            configure_wechat(self.env.company, server)
+            self.Outbox._enqueue([self.message("wx-1", channel="wechat", recipient="oOPENID1", payload=template),
+                                  self.message("wx-2", channel="wechat", recipient="oOPENID2", payload=template)])
+            self.Outbox._cron_send()
+            sent = self.Outbox.search([("key", "in", ("wx-1", "wx-2"))])
+            self.assertEqual(set(sent.mapped("state")), {"sent"})
+            self.assertEqual(len(server.tokens), 1, "one token for both: kept until it expires")
+            self.assertEqual(server.sent[0], dict(template, touser="oOPENID1"))
+            # an expired token is fetched again once; an account no longer followed is not retried
+            server.expire_next = True
+            server.unfollowed.add("oGONE")
+            self.Outbox._enqueue([self.message("wx-3", channel="wechat", recipient="oOPENID3", payload=template),
+                                  self.message("wx-4", channel="wechat", recipient="oGONE", payload=template)])
+            self.Outbox._cron_send()
+            third, gone = (self.Outbox.search([("key", "=", key)]) for key in ("wx-3", "wx-4"))
+            self.assertEqual((third.state, third.attempts), ("sent", 1))
+            self.assertEqual(server.tokens[-1], "TOKEN-3")
+            self.assertEqual((gone.state, gone.attempts), ("failed", 1))
+            self.assertIn("43004", gone.last_error)
+            # a wrong secret: no token, kept for later
+            self.env.company.sudo().write({"trace_wechat_secret": "wrong", "trace_wechat_token": False})
+            self.Outbox._enqueue([self.message("wx-5", channel="wechat", recipient="oOPENID5", payload=template)])
+            self.Outbox._cron_send()
+            fifth = self.Outbox.search([("key", "=", "wx-5")])
+            self.assertEqual(fifth.state, "queued")
+            self.assertIn("invalid appsecret", fifth.last_error)

@@ -315,8 +315,9 @@ class TraceRecall(models.Model):
 
     def _notify_dealers(self, kind):
         """One message per dealer holding affected goods, with its own figures only (a dealer
-        never learns another's), by e-mail through Odoo's mail queue and, to a dealer with a
-        mobile number, by SMS through the outbox."""
+        never learns another's), by e-mail through Odoo's mail queue and, through the outbox, by
+        SMS to a dealer with a mobile number and by a WeChat template message to one following
+        the company's official account."""
         self.ensure_one()
         env = self.env
         author = self._author(self.confirm_uid)
@@ -351,7 +352,26 @@ class TraceRecall(models.Model):
                                  "company_id": self.company_id.id, "recipient": number, "body": sms,
                                  "partner_id": partner.id, "origin": self.name, "res_model": self._name,
                                  "res_id": self.id})
+            if partner.trace_wechat_openid and self.company_id.sudo().trace_wechat_recall_template:
+                messages.append(self._wechat_notice(partner, kind, subject, dealer["unit"], lots))
         self.env["trace.outbox"].sudo()._enqueue(messages)
+
+    def _wechat_notice(self, partner, kind, subject, units, lots):
+        """The recall's template message (模板消息) to a dealer following the official account."""
+        env = self.env
+        remark = (env._("You hold %(units)s affected units (with your shops): stop selling them and return them.",
+                        units=units) if kind == "confirm" else self.lift_reason or "")
+        return {
+            "key": "recall-%s-%s-wechat-%s" % (self.id, kind, partner.id), "channel": "wechat",
+            "company_id": self.company_id.id, "recipient": partner.trace_wechat_openid, "body": subject,
+            "partner_id": partner.id, "origin": self.name, "res_model": self._name, "res_id": self.id,
+            "payload": {"template_id": self.company_id.sudo().trace_wechat_recall_template, "data": {
+                "first": {"value": subject}, "keyword1": {"value": self.name}, "keyword2": {"value": lots},
+                "keyword3": {"value": fields.Date.to_string((self.lift_date if kind == "lift" else self.confirm_date)
+                                                            or fields.Datetime.now())},
+                "remark": {"value": remark[:200]},
+            }},
+        }
 
     def _notify_consumers(self):
         """An SMS, in their language, to each consumer who asked on the verification page of an

@@ -2,7 +2,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.addons.trace_outbox.tests.common import SmsGateway, configure
+from odoo.addons.trace_outbox.tests.common import SmsGateway, WechatServer, configure, configure_wechat
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -71,23 +71,32 @@ class TestRecallContact(RecallCase):
         token = self.verify(self.units_b[0], lang="zh_CN")["token"]
         self.env["trace.recall.contact"].sudo()._record(self.units_b[0].name, token, "13800138000", "zh_CN")
         self.dealer_a.mobile = "+86 139 0000 0001"
+        self.dealer_b.trace_wechat_openid = "oDEALERB"
         recall = self.new_recall()
         recall.with_user(self.manager).action_confirm()
-        self.env["trace.recall"]._cron_notify_dealers()
-        Outbox = self.env["trace.outbox"]
-        messages = Outbox.search([("res_model", "=", "trace.recall"), ("res_id", "=", recall.id)])
-        self.assertEqual(sorted(messages.mapped("recipient")), ["+86 139 0000 0001", "13800138000"],
-                         "dealer A by its mobile, the consumer who asked; dealer B has no number")
-        consumer = messages.filtered(lambda m: m.recipient == "13800138000")
-        self.assertIn(recall.name, consumer.body)
-        self.assertIn("Do not drink this tea", consumer.body)
-        with SmsGateway("k3y") as gateway:
+        with WechatServer("wx-tea", "app-secret") as wechat, SmsGateway("k3y") as gateway:
+            configure_wechat(self.company, wechat)
             configure(self.company, gateway)
+            self.env["trace.recall"]._cron_notify_dealers()
+            Outbox = self.env["trace.outbox"]
+            messages = Outbox.search([("res_model", "=", "trace.recall"), ("res_id", "=", recall.id),
+                                      ("channel", "=", "sms")])
+            self.assertEqual(sorted(messages.mapped("recipient")), ["+86 139 0000 0001", "13800138000"],
+                             "dealer A by its mobile, the consumer who asked; dealer B has no number")
+            consumer = messages.filtered(lambda m: m.recipient == "13800138000")
+            self.assertIn(recall.name, consumer.body)
+            self.assertIn("Do not drink this tea", consumer.body)
+            [notice] = Outbox.search([("res_id", "=", recall.id), ("channel", "=", "wechat")])
+            self.assertEqual(notice.recipient, "oDEALERB", "dealer B follows the official account")
             Outbox._cron_send()
-            self.assertEqual(set(messages.mapped("state")), {"sent"})
+            self.assertEqual(set((messages | notice).mapped("state")), {"sent"})
             self.assertEqual(len(gateway.received), 2)
+            [sent] = wechat.sent
+            self.assertEqual((sent["touser"], sent["template_id"], sent["data"]["keyword1"]["value"]),
+                             ("oDEALERB", "TPL-RECALL", recall.name))
+            self.assertIn("4 affected units", sent["data"]["remark"]["value"])
         # lifting tells the dealers again, not the consumers
         recall.with_user(self.manager)._lift("Residue within the limit on a second analysis.")
         self.env["trace.recall"]._cron_notify_dealers()
-        lifted = Outbox.search([("res_id", "=", recall.id), ("key", "like", "%-lift-%")])
+        lifted = Outbox.search([("res_id", "=", recall.id), ("key", "like", "%-lift-%"), ("channel", "=", "sms")])
         self.assertEqual(lifted.recipient, "+86 139 0000 0001")
