@@ -54,7 +54,7 @@ _CANDIDATES = """
       FROM t
       JOIN trace_code c ON c.id = t.code_id
      WHERE c.dealer_id IS NOT NULL
-       AND (%(dealers)s::integer[] IS NULL OR c.dealer_id = ANY(%(dealers)s::integer[]))
+       AND (%(only_dealers)s::integer[] IS NULL OR c.dealer_id = ANY(%(only_dealers)s::integer[]))
        AND (c.territory_state_id IS NOT NULL
             OR EXISTS (SELECT 1 FROM trace_dealer_territory d WHERE d.partner_id = c.dealer_id))
        AND NOT (c.territory_state_id IS NOT NULL AND c.territory_state_id = t.state_id
@@ -174,8 +174,8 @@ class TraceDiversionRule(models.Model):
     def _trace_evaluate(self, company, sources=None, dealer_ids=None, wait=True):
         """Run ``company``'s active rules (of ``sources`` only, when given) over the sightings of
         their windows (of the codes shipped to ``dealer_ids`` only, when given: a group's count
-        is all of the dealer's): new evidence joins the open alert of
-        its rule, dealer and place, or raises a new alert where enough codes were seen. Answers
+        is all of the dealer's): new evidence joins the open alert of its rule, dealer and place,
+        or raises a new alert where enough codes were seen. Answers
         the alerts that were raised or grew. Set-based: a few statements per rule, whatever the
         number of sightings. One evaluation per company at a time; with ``wait=False`` a busy
         company's evaluation is left to the cron (triggered)."""
@@ -209,7 +209,7 @@ class TraceDiversionRule(models.Model):
         params = {
             "company": self.company_id.id, "kind": self.source, "rule": self.id, "level": self.level,
             "since": fields.Datetime.now() - timedelta(days=self.window_days),
-            "dealers": list(dealer_ids) if dealer_ids is not None else None, "uid": self.env.uid,
+            "only_dealers": list(dealer_ids) if dealer_ids is not None else None, "uid": self.env.uid,
         }
         cr.execute("DROP TABLE IF EXISTS trace_diversion_candidate")
         cr.execute(_CANDIDATES.format(sightings=sightings, ref=ref), params)
