@@ -17,6 +17,7 @@
         "views/trace_reach_report_views.xml",
         "views/trace_verification_report_views.xml",
         "views/trace_distribution_report_views.xml",
+        "views/res_config_settings_views.xml",
         "views/trace_analytics_menus.xml",
     ],
     "assets": {

@@ -106,7 +106,8 @@ class TraceDistributionReport(models.Model):
              ("res_id", "in", states.ids)])}
         provinces = [{"id": state.id, "name": state.name, "code": codes.get(state.id),
                       **by_state.get(state, dict.fromkeys(MEASURES, 0))} for state in states]
-        return {"totals": totals, "provinces": provinces, "unknown": unknown}
+        return {"totals": totals, "provinces": provinces, "unknown": unknown,
+                "outlines": self.env["trace.province.map"]._shapes()}
 
     @api.model
     def trace_dashboard_cities(self, period="365d", state_id=None):

@@ -1,5 +1,6 @@
 from odoo.addons.trace_public_portal.tests.test_dealer_portal import DealerCase
 from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import file_path
 
 
 class DistributionCase(DealerCase):
@@ -79,3 +80,25 @@ class TestDistribution(DistributionCase):
         new_test_user(self.env, "dashboard_tour", groups="base.group_user,product_trace.group_trace_manager")
         self.start_tour("/odoo/action-trace_analytics.action_trace_analytics_dashboard", "trace_analytics_dashboard",
                         login="dashboard_tour", timeout=180)
+
+    def test_the_province_outlines_of_an_installed_map(self):
+        Report = self.env["trace.distribution.report"]
+        self.assertIsNone(Report.trace_dashboard("all")["outlines"], "no file: the tile map")
+        self.env["ir.config_parameter"].sudo().set_param("trace_analytics.province_geojson",
+                                                         file_path("trace_analytics/tests/data/provinces.geojson"))
+        outlines = Report.trace_dashboard("all")["outlines"]
+        self.assertEqual([shape["code"] for shape in outlines["shapes"]], ["JL", "JS", "SH"],
+                         "by ISO code, by Chinese name (full or short); a feature that is no province is left out")
+        jilin = next(shape["path"] for shape in outlines["shapes"] if shape["code"] == "JL")
+        self.assertEqual(jilin.count("M"), 2, "both parts of a multipolygon")
+        self.assertTrue(jilin.startswith("M490 130L510 130"), jilin)
+        self.env["ir.config_parameter"].sudo().set_param("trace_analytics.province_geojson", "/nonexistent.geojson")
+        self.assertIsNone(Report.trace_dashboard("all")["outlines"], "a missing file breaks nothing")
+
+    def test_dashboard_tour_on_an_installed_map(self):
+        self.build_flow()
+        self.env["ir.config_parameter"].sudo().set_param("trace_analytics.province_geojson",
+                                                         file_path("trace_analytics/tests/data/provinces.geojson"))
+        new_test_user(self.env, "dashboard_map", groups="base.group_user,product_trace.group_trace_manager")
+        self.start_tour("/odoo/action-trace_analytics.action_trace_analytics_dashboard", "trace_analytics_dashboard_map",
+                        login="dashboard_map", timeout=180)

@@ -97,6 +97,26 @@ export class TraceAnalyticsDashboard extends Component {
         });
     }
 
+    /** The installed outlines, coloured as the tiles are. */
+    get outlines() {
+        const byCode = Object.fromEntries((this.state.data.provinces || []).map((p) => [p.code, p]));
+        const max = Math.max(1, ...(this.state.data.provinces || []).map((p) => p[this.state.measure] || 0));
+        return this.state.data.outlines.shapes.map(({ code, path }) => {
+            const province = byCode[code];
+            const value = province ? province[this.state.measure] || 0 : 0;
+            return {
+                code,
+                path,
+                province,
+                value,
+                hasGoods: Boolean(province && province.shipped_count),
+                active: Boolean(province) && province.id === this.state.stateId,
+                style: `--o-trace-share: ${value / max};`,
+                title: province ? `${province.name}: ${value}` : code,
+            };
+        });
+    }
+
     get unplaced() {
         const placed = new Set(Object.keys(TILES));
         return (this.state.data.provinces || []).filter((p) => !placed.has(p.code) && p.shipped_count);

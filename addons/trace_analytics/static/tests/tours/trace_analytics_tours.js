@@ -35,3 +35,14 @@ registry.category("web_tour.tours").add("trace_analytics_dashboard", {
         { trigger: ".o_pivot .o_pivot_measure_row:contains('Sold Through')" },
     ],
 });
+
+// The same dashboard with the province outlines the company installed: Shanghai is a shape.
+registry.category("web_tour.tours").add("trace_analytics_dashboard_map", {
+    steps: () => [
+        { trigger: ".o_trace_map_svg path.o_trace_tile_data[data-code='SH']" },
+        { content: "no tiles", trigger: "body:not(:has(.o_trace_tile))" },
+        { content: "open Shanghai", trigger: ".o_trace_map_svg path[data-code='SH']", run: "click" },
+        { trigger: ".o_trace_dashboard_province:contains('上海市')" },
+        { trigger: ".o_trace_map_svg path.o_trace_tile_active[data-code='SH']" },
+    ],
+});
