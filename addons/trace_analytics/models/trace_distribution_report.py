@@ -76,7 +76,7 @@ class TraceDistributionReport(models.Model):
 
     @api.model
     def _dashboard_domain(self, period):
-        days = PERIODS.get(period) if isinstance(period, str) else PERIODS["365d"]
+        days = PERIODS[period if isinstance(period, str) and period in PERIODS else "365d"]
         return [("shipped_date", ">=", fields.Datetime.now() - timedelta(days=days))] if days else []
 
     @api.model

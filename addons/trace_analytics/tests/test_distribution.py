@@ -65,6 +65,8 @@ class TestDistribution(DistributionCase):
         self.assertEqual(data["state"]["name"], "上海市")
         self.assertEqual({city["name"]: city["shipped_count"] for city in data["cities"]},
                          {"City not known": 14, "上海市": 4}, "dealer A's address names no city, its shop's does")
+        self.assertEqual(Report.trace_dashboard_cities(["x"], state_id=shanghai["id"])["state"]["name"], "上海市",
+                         "a period of the wrong type is a year")
         for bad in ("x", True, -1, 2**40, None, 99999999):
             self.assertEqual(Report.trace_dashboard_cities("all", state_id=bad), {"state": None, "cities": []})
         other = self.env["res.company"].create({"name": "Other Tea Co"})
