@@ -21,7 +21,8 @@ class InspectorPortal(DealerPortal):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        values["trace_is_inspector"] = self._trace_is_inspector()
+        if not counters:  # the home page's values; /my/counters answers the counters asked for only
+            values["trace_is_inspector"] = self._trace_is_inspector()
         return values
 
     @staticmethod
@@ -39,7 +40,7 @@ class InspectorPortal(DealerPortal):
                               {"page_name": "inspect_market", "props": json.dumps(props)})
 
     @http.route("/my/trace/inspect/counties", type="http", auth="user", methods=["GET"], sitemap=False,
-                readonly=True)
+                readonly=True, website=True)
     def trace_inspect_counties(self, city=None, **_query):
         if not self._trace_is_inspector():
             return self._json_error("not_found", request.env._("This page is for inspectors."), 404)
@@ -51,7 +52,8 @@ class InspectorPortal(DealerPortal):
             return self._json_error("invalid_request", request.env._("Choose a city."))
         return self._json({"ok": True, "counties": request.env["trace.market.scan"]._trace_counties(prefecture_id)})
 
-    @http.route("/my/trace/inspect/scan", type="http", auth="user", methods=["POST"], csrf=False, sitemap=False)
+    @http.route("/my/trace/inspect/scan", type="http", auth="user", methods=["POST"], csrf=False, sitemap=False,
+                website=True)
     def trace_inspect_scan(self, **_query):
         """Record a code found in the market: ``{"csrf_token", "text", "city", "county"?, "shop"?,
         "note"?, "latitude"?, "longitude"?, "source"?}``."""

@@ -1,4 +1,5 @@
 from . import (
+    ir_http,
     res_company,
     res_partner,
     stock_picking,

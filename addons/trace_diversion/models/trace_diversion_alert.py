@@ -162,6 +162,7 @@ class TraceDiversionAlert(models.Model):
         template = self.env.ref("trace_diversion.mail_template_diversion_evidence")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Send Evidence to Dealer"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "target": "new",
@@ -192,7 +193,8 @@ class TraceDiversionAlert(models.Model):
             if entry is None:
                 if len(by_code) >= PDF_CODES:
                     continue
-                code = evidence.code_id
+                # the alert is readable: what it says of its codes is, whoever prints it
+                code = evidence.code_id.sudo()
                 entry = by_code[code] = {
                     "code": code.name, "product": code.product_id.display_name or "", "lot": code.lot_id.name or "",
                     "shipped": self._local(code.shipped_date), "shipment": code.shipment_id.name or "",

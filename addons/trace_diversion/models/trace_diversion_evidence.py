@@ -39,6 +39,15 @@ class TraceDiversionEvidence(models.Model):
         ("rule_market_scan_uniq", "unique(rule_id, market_scan_id)", "This scan is evidence of this rule."),
     ]
 
+    territory = fields.Char(string="Shipped for", compute="_compute_territory",
+                            help="The place the code's shipment bound it to (province, city, county).")
+
+    def _compute_territory(self):
+        for evidence in self:
+            code = evidence.code_id.sudo()
+            evidence.territory = " ".join(filter(None, [code.territory_state_id.name, code.territory_prefecture_id.name,
+                                                        code.territory_county_id.name]))
+
     def _place(self):
         self.ensure_one()
         return " ".join(filter(None, [self.state_id.name, self.prefecture_id.name, self.county_id.name]))

@@ -224,11 +224,12 @@ class TraceDiversionRule(models.Model):
              ("dealer_id", "in", list({key[0] for key in groups}))])}
         keys = {key: open_alerts[key] for key in groups if key in open_alerts}
         raise_keys = [key for key, codes in groups.items() if key not in keys and codes >= self.min_codes]
-        new_alerts = Alert.create([
+        # raised for the company, not by whoever's scan ran the rules: no one follows it by creating it
+        new_alerts = Alert.with_context(mail_create_nosubscribe=True).create([
             {"rule_id": self.id, "company_id": self.company_id.id, "dealer_id": dealer, "state_id": state,
              "prefecture_id": prefecture, "county_id": county}
             for dealer, state, prefecture, county in raise_keys
-        ]) if raise_keys else Alert
+        ]).with_context(mail_create_nosubscribe=False) if raise_keys else Alert
         keys.update(zip(raise_keys, new_alerts))
         if not keys:
             return Alert

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -44,14 +46,12 @@ class TraceMarketScan(models.Model):
     latitude = fields.Float(digits=(10, 6), readonly=True)
     longitude = fields.Float(digits=(10, 6), readonly=True)
 
-    @api.depends("kind", "shop", "dealer_id", "user_id")
+    @api.depends("kind", "shop", "dealer_id")
     def _compute_detail(self):
+        # what the evidence (and its PDF, for the dealer) says besides the source: the shop or the
+        # dealer that tried the scan-in; never the inspector, whom the dealer is not to know
         for scan in self:
-            if scan.kind == "dealer_scan":
-                scan.detail = self.env._("scan-in refused to %(dealer)s", dealer=scan.dealer_id.display_name or "")
-            else:
-                scan.detail = self.env._("found by %(inspector)s at %(shop)s", inspector=scan.user_id.name or "",
-                                         shop=scan.shop or "-")
+            scan.detail = (scan.dealer_id.display_name if scan.kind == "dealer_scan" else scan.shop) or False
 
     # ------------------------------------------------------------------------------------------
     # The inspector page
@@ -83,16 +83,30 @@ class TraceMarketScan(models.Model):
         }
         if position:
             values.update(located=True, latitude=round(position[0], 6), longitude=round(position[1], 6))
+        scan = self.sudo().search([
+            ("kind", "=", "inspection"), ("code_id", "=", code.id), ("user_id", "=", user.id),
+            ("prefecture_id", "=", prefecture.id), ("scan_date", ">", fields.Datetime.now() - timedelta(hours=1)),
+        ], limit=1)
+        if scan:  # the same unit scanned again on the same visit: one sighting
+            return scan._trace_answer(again=True)
         scan = self.sudo().create(values)
         if code.dealer_id:
             self.env["trace.diversion.rule"].sudo()._trace_evaluate(
                 code.company_id, sources=("inspection",), dealer_ids=code.dealer_id.ids, wait=False)
         return scan._trace_answer()
 
+    def _local_date(self, when):
+        """``when``'s date in the company's time zone (China's where it has none), as the evidence PDF dates it."""
+        tz = self.company_id.partner_id.tz or "Asia/Shanghai"
+        return fields.Date.to_string(fields.Datetime.context_timestamp(self.with_context(tz=tz), when).date())
+
     @api.model
     def _trace_own_code(self, text):
         """The code ``text`` names, of one of the user's companies; any other is unknown (an
         inspector learns nothing of other companies' codes)."""
+        if isinstance(text, str) and text.strip().isdigit() and len(text.strip()) in (8, 12, 13, 14):
+            raise UserError(self.env._("This is the product's barcode, the same on every unit: scan the unit's own "
+                                       "code (the QR code or the code printed under it)."))
         try:
             code = self.env["trace.code"].sudo()._resolve(text)
         except UserError:
@@ -101,7 +115,7 @@ class TraceMarketScan(models.Model):
             raise UserError(self.env._("This code is not one of ours: keep the goods as evidence of a forgery."))
         return code
 
-    def _trace_answer(self):
+    def _trace_answer(self, again=False):
         """What the inspector page shows of this scan (a whitelist): the alert it is evidence of."""
         self.ensure_one()
         code = self.code_id.sudo()
@@ -123,6 +137,8 @@ class TraceMarketScan(models.Model):
         else:
             verdict = "recorded"
             message = self.env._("Recorded. No rule finds it outside the territory it was shipped for.")
+        if again:
+            message = self.env._("Scanned here already: %(message)s", message=message)
         env = self.env
         goods = code.product_id.display_name or ""
         if code.lot_id:
@@ -131,7 +147,7 @@ class TraceMarketScan(models.Model):
         if code.dealer_id:
             shipment = env._("Shipped to %(dealer)s for %(territory)s on %(date)s", dealer=code.dealer_id.display_name,
                              territory=territory or "-",
-                             date=fields.Date.to_string(code.shipped_date.date()) if code.shipped_date else "-")
+                             date=self._local_date(code.shipped_date) if code.shipped_date else "-")
         return {"ok": True, "verdict": verdict, "message": message, "code": code.name, "goods": goods,
                 "shipment": shipment, "alert": alert.name or ""}
 

@@ -27,13 +27,21 @@ class TestDiversion(DiversionCase):
         evidence = alert.evidence_ids
         self.assertEqual((evidence.code_id, evidence.kind, evidence.market_scan_id.shop),
                          (self.units_a[0], "inspection", "长春 Tea House"))
-        self.assertIn("inspector.i", evidence.detail)
+        self.assertEqual(evidence.detail, "长春 Tea House", "the shop, never the inspector's name")
+        self.assertNotIn(self.inspector.partner_id, alert.message_follower_ids.partner_id,
+                         "the alert is the company's: whoever's scan raised it does not follow it")
         self.assertIn("outside its territory", alert.message_ids[-1:].body + "".join(alert.message_ids.mapped("body")))
         # a second code in the same city joins the open alert; the same code again counts once
         self.assertEqual(self.inspect(self.units_a[1], self.changchun)["alert"], alert.name)
-        self.inspect(self.units_a[1], self.changchun, county_id=self.nanguan.id)
+        again = self.inspect(self.units_a[1], self.changchun, county_id=self.nanguan.id)
+        self.assertTrue(again["message"].startswith("Scanned here already"), again)
+        self.assertEqual(again["alert"], alert.name)
         alert.invalidate_recordset()
-        self.assertEqual((alert.code_count, alert.sighting_count), (2, 3))
+        self.assertEqual((alert.code_count, alert.sighting_count), (2, 2), "the same unit on the same visit once")
+        # the product's barcode is no unit's code, and no forgery either
+        with self.assertRaisesRegex(UserError, "product's barcode"):
+            self.Scan.with_user(self.inspector)._trace_inspect(self.product.barcode or "6901234567922",
+                                                              self.changchun.id)
         self.assertEqual(len(self.Alert.search([("dealer_id", "=", self.dealer_a.id)])), 1)
         # in its own province: recorded, no alert
         answer = self.inspect(self.units_a[2], self.shanghai, shop="Pudong store")
@@ -219,6 +227,10 @@ class TestDiversion(DiversionCase):
         for expected in (alert.name, "Dealer A", self.units_a[0].name, self.units_a[1].name, self.to_a.name,
                          "长春市", "上海市", "Tea House"):
             self.assertIn(expected, text)
+        self.assertNotIn(self.inspector.name, text, "the dealer does not learn who the inspector is")
+        # a manager without stock rights prints it too
+        self.env["ir.actions.report"].with_user(self.manager).with_context(force_report_rendering=True)._render_qweb_pdf(
+            "trace_diversion.action_report_diversion_evidence", alert.ids)
         # sent to the dealer from the composer, the PDF attached
         action = alert.with_user(self.manager).action_send_evidence()
         composer = self.env["mail.compose.message"].with_user(self.manager).with_context(

@@ -68,6 +68,18 @@ class TestInspectorPage(DiversionCase):
         self.assertEqual((scan.located, scan.latitude, scan.county_id, scan.user_id),
                          (True, 43.88123, self.nanguan, self.inspector))
 
+    def test_the_portal_home_and_its_counters(self):
+        self.login_inspector()
+        home = self.url_open("/my")
+        self.assertIn('href="/my/trace/inspect"', home.text)
+        counters = self.url_open("/my/counters", data=json.dumps({"params": {"counters": ["invoice_count"]}}),
+                                 headers={"Content-Type": "application/json"}).json()["result"]
+        self.assertNotIn("trace_is_inspector", counters, "the portal's counters script sets an element per key")
+        self.assertNotIn("trace_is_dealer", counters)
+        modules = self.env["ir.http"]._get_translation_frontend_modules_name()
+        self.assertIn("trace_diversion", modules, "the page's component is translated")
+        self.assertIn("trace_public_portal", modules)
+
     def test_inspector_scan_tour(self):
         self.start_tour("/my/trace/inspect#code=%s" % self.units_a[0].name, "trace_inspector_scan",
                         login=self.inspector.login)

@@ -28,7 +28,8 @@ class DealerPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         dealer = self._trace_dealer()
-        values["trace_is_dealer"] = bool(dealer)
+        if not counters:  # the home page's values; /my/counters answers the counters asked for only
+            values["trace_is_dealer"] = bool(dealer)
         if "trace_receipt_count" in counters:
             values["trace_receipt_count"] = len(self._trace_to_receive(dealer)) if dealer else 0
         return values

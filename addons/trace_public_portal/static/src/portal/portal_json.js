@@ -18,6 +18,11 @@ export async function portalJson(url, csrfToken, payload) {
     } catch {
         return { ok: false, error: "offline", message: _t("No connection: nothing was sent. Scan again.") };
     }
+    const type = response.headers.get("Content-Type") || "";
+    if (response.redirected || !type.includes("json")) {
+        // the session ended (Odoo sends the login page instead)
+        return { ok: false, error: "session", message: _t("You are logged out: log in again, then scan again.") };
+    }
     try {
         return await response.json();
     } catch {
