@@ -97,13 +97,10 @@ class TraceDistributionReport(models.Model):
                     unknown[name] += figures[name]
             if state:
                 by_state[state] = figures
-        # every province of China on the map (those without goods at 0), and any other with goods;
-        # the grid map's tiles name them by their xmlid's code (base.state_cn_JL -> JL)
+        # every province of China on the map (those without goods at 0), and any other with goods
         china = self.env["res.country.state"].sudo().search([("country_id.code", "=", "CN")])
         states = china | self.env["res.country.state"].union(*by_state)
-        codes = {record.res_id: record.name.rsplit("_", 1)[-1] for record in self.env["ir.model.data"].sudo().search(
-            [("module", "=", "base"), ("model", "=", "res.country.state"), ("name", "=like", "state_cn_%"),
-             ("res_id", "in", states.ids)])}
+        codes = self.env["trace.province.map"]._state_codes()
         provinces = [{"id": state.id, "name": state.name, "code": codes.get(state.id),
                       **by_state.get(state, dict.fromkeys(MEASURES, 0))} for state in states]
         return {"totals": totals, "provinces": provinces, "unknown": unknown,

@@ -47,6 +47,13 @@ class TraceProvinceMap(models.AbstractModel):
     _description = "Province Outlines for the Dashboard"
 
     @api.model
+    def _state_codes(self):
+        """``{state id: code}`` of China's provinces by their xmlid (base.state_cn_JL -> JL): the
+        names the map's tiles and ISO 3166-2 codes (CN-JL) use."""
+        return {record.res_id: record.name.rsplit("_", 1)[-1] for record in self.env["ir.model.data"].sudo().search(
+            [("module", "=", "base"), ("model", "=", "res.country.state"), ("name", "=like", "state_cn_%")])}
+
+    @api.model
     def _shapes(self):
         """``{"viewBox", "shapes": [{"code", "path"}]}`` of the configured file, or ``None``."""
         path = self.env["ir.config_parameter"].sudo().get_param("trace_analytics.province_geojson")
@@ -70,8 +77,7 @@ class TraceProvinceMap(models.AbstractModel):
         except (OSError, ValueError) as error:
             _logger.warning("trace_analytics: cannot read the province map %s: %s", path, error)
             return None
-        codes = {record.res_id: record.name.rsplit("_", 1)[-1] for record in self.env["ir.model.data"].sudo().search(
-            [("module", "=", "base"), ("model", "=", "res.country.state"), ("name", "=like", "state_cn_%")])}
+        codes = self._state_codes()
         states = self.env["res.country.state"].sudo().browse(list(codes))
         by_name = {_SUFFIXES.sub("", state.name): codes[state.id] for state in states}
         known = set(codes.values())

@@ -16,6 +16,12 @@ class TraceCode(models.Model):
         "stock.picking", readonly=True,
         help="The shipment that bound this code to its dealer and territory (its latest to a customer).")
 
+    def _trace_territory_name(self):
+        """The place this code was shipped for on one line: province, city, county (those known)."""
+        self.ensure_one()
+        return " ".join(filter(None, [self.territory_state_id.name, self.territory_prefecture_id.name,
+                                      self.territory_county_id.name]))
+
     def _trace_data(self):
         data = super()._trace_data()
         data["distribution"] = {

@@ -198,8 +198,7 @@ class TraceDiversionAlert(models.Model):
                 entry = by_code[code] = {
                     "code": code.name, "product": code.product_id.display_name or "", "lot": code.lot_id.name or "",
                     "shipped": self._local(code.shipped_date), "shipment": code.shipment_id.name or "",
-                    "territory": " ".join(filter(None, [code.territory_state_id.name, code.territory_prefecture_id.name,
-                                                        code.territory_county_id.name])),
+                    "territory": code._trace_territory_name(),
                     "sightings": [],
                 }
             entry["sightings"].append({

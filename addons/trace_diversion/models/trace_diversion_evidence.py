@@ -44,9 +44,7 @@ class TraceDiversionEvidence(models.Model):
 
     def _compute_territory(self):
         for evidence in self:
-            code = evidence.code_id.sudo()
-            evidence.territory = " ".join(filter(None, [code.territory_state_id.name, code.territory_prefecture_id.name,
-                                                        code.territory_county_id.name]))
+            evidence.territory = evidence.code_id.sudo()._trace_territory_name()
 
     def _place(self):
         self.ensure_one()

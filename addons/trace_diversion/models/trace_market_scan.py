@@ -119,8 +119,7 @@ class TraceMarketScan(models.Model):
         """What the inspector page shows of this scan (a whitelist): the alert it is evidence of."""
         self.ensure_one()
         code = self.code_id.sudo()
-        territory = " ".join(filter(None, [code.territory_state_id.name, code.territory_prefecture_id.name,
-                                           code.territory_county_id.name]))
+        territory = code._trace_territory_name()
         alert = self.env["trace.diversion.evidence"].sudo().search(
             [("market_scan_id", "=", self.id)], order="id", limit=1).alert_id
         if code.activation != "active":

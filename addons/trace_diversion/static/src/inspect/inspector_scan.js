@@ -1,10 +1,10 @@
 /** @odoo-module **/
 import { Component, onMounted, useRef, useState } from "@odoo/owl";
-import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { portalJson } from "@trace_public_portal/portal/portal_json";
+import { ScanQueue, cameraText, enteredText } from "@trace_public_portal/portal/scan_tools";
 
 // how many answers the page keeps on screen
 const MAX_LOG = 30;
@@ -23,8 +23,7 @@ export class InspectorScan extends Component {
         this.input = useRef("input");
         this.cameraSupported = isBarcodeScannerSupported();
         this.nextId = 1;
-        this.queue = [];
-        this.running = false;
+        this.scans = new ScanQueue((item) => this.send(item), (busy) => (this.state.busy = busy));
         this.state = useState({
             city: "",
             county: "",
@@ -89,18 +88,7 @@ export class InspectorScan extends Component {
             this.state.notice = { ok: false, message: _t("Choose the city first.") };
             return;
         }
-        this.queue.push({ text, source });
-        if (this.running) {
-            return;
-        }
-        this.running = true;
-        this.state.busy = true;
-        while (this.queue.length) {
-            await this.send(this.queue.shift());
-        }
-        this.running = false;
-        this.state.busy = false;
-        if (this.input.el) {
+        if ((await this.scans.push({ text, source })) && this.input.el) {
             this.input.el.focus();
         }
     }
@@ -124,20 +112,16 @@ export class InspectorScan extends Component {
     }
 
     onKeydown(ev) {
-        if (ev.key === "Enter") {
-            ev.preventDefault();
-            const text = ev.target.value;
-            ev.target.value = "";
+        const text = enteredText(ev);
+        if (text !== null) {
             this.submit(text);
         }
     }
 
     async openCamera() {
-        let text;
-        try {
-            text = await scanBarcode(this.env);
-        } catch (error) {
-            this.state.notice = { ok: false, message: (error && error.message) || String(error) };
+        const { text, error } = await cameraText(this.env);
+        if (error) {
+            this.state.notice = { ok: false, message: error };
             return;
         }
         await this.submit(text, "camera");

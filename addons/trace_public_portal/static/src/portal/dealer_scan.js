@@ -1,10 +1,10 @@
 /** @odoo-module **/
 import { Component, onMounted, useRef, useState } from "@odoo/owl";
-import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { portalJson } from "./portal_json";
+import { ScanQueue, cameraText, enteredText } from "./scan_tools";
 
 // how many scans the page keeps on screen
 const MAX_LOG = 30;
@@ -30,8 +30,7 @@ export class DealerScan extends Component {
         this.input = useRef("input");
         this.cameraSupported = isBarcodeScannerSupported();
         this.nextId = 1;
-        this.queue = [];
-        this.running = false;
+        this.scans = new ScanQueue((item) => this.send(item), (busy) => (this.state.busy = busy));
         this.state = useState({
             summary: this.props.summary,
             log: this.props.scans.map((scan) => this.storedEntry(scan)),
@@ -79,21 +78,9 @@ export class DealerScan extends Component {
     /** Queue a scan (or an un-scan, in "take out" mode) and send the queue in order. */
     async submit(text, options = {}) {
         text = (text || "").trim();
-        if (!text) {
-            return;
+        if (text && (await this.scans.push({ text, unscan: this.state.mode === "unscan", ...options }))) {
+            this.focus();
         }
-        this.queue.push({ text, unscan: this.state.mode === "unscan", ...options });
-        if (this.running) {
-            return;
-        }
-        this.running = true;
-        this.state.busy = true;
-        while (this.queue.length) {
-            await this.send(this.queue.shift());
-        }
-        this.running = false;
-        this.state.busy = false;
-        this.focus();
     }
 
     async send({ text, unscan, unpack = false, source = "keyboard" }) {
@@ -121,20 +108,16 @@ export class DealerScan extends Component {
     }
 
     onKeydown(ev) {
-        if (ev.key === "Enter") {
-            ev.preventDefault();
-            const text = ev.target.value;
-            ev.target.value = "";
+        const text = enteredText(ev);
+        if (text !== null) {
             this.submit(text);
         }
     }
 
     async openCamera() {
-        let text;
-        try {
-            text = await scanBarcode(this.env);
-        } catch (error) {
-            this.state.notice = { ok: false, message: (error && error.message) || String(error) };
+        const { text, error } = await cameraText(this.env);
+        if (error) {
+            this.state.notice = { ok: false, message: error };
             return;
         }
         await this.submit(text, { source: "camera" });
